@@ -1,0 +1,83 @@
+"""Stage 3, charts: chart specs → SVG (matplotlib) or HTML (KPI cards).
+
+Kinds register under their name with :func:`register`; a duplicate name is an
+error. Rendering takes every option as an argument (:class:`ChartStyle`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from .spec import ChartSpec, KpiItem, Series, load_specs
+
+__all__ = [
+    "ChartSpec",
+    "ChartStyle",
+    "KpiItem",
+    "Rendered",
+    "Series",
+    "load_specs",
+    "register",
+    "registry",
+    "render",
+]
+
+
+@dataclass(frozen=True)
+class ChartStyle:
+    """Design tokens the charts share with the CSS of the theme."""
+
+    palette: tuple[str, ...]
+    """Series colours, in order."""
+    text: str
+    """Colour of labels."""
+    muted: str
+    """Colour of axes, grid and secondary text."""
+    font_family: str
+    """Family name of the chart font (a bundled face the document embeds)."""
+    font_files: tuple[Path, ...]
+    """Font files registered with matplotlib."""
+    font_size: float
+    """Label size in points."""
+    width_mm: float
+    """Width of the text column: charts are drawn at their printed size."""
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """A drawn chart: inline SVG markup or an HTML fragment."""
+
+    kind: str
+    """``svg`` or ``html``."""
+    markup: str
+
+
+Renderer = Callable[[ChartSpec, ChartStyle], Rendered]
+_REGISTRY: dict[str, Renderer] = {}
+
+
+def register(name: str) -> Callable[[Renderer], Renderer]:
+    """Register a chart kind; registering a name twice is an error."""
+
+    def decorator(func: Renderer) -> Renderer:
+        if name in _REGISTRY:
+            raise ValueError(f"chart kind '{name}' is already registered")
+        _REGISTRY[name] = func
+        return func
+
+    return decorator
+
+
+def registry() -> dict[str, Renderer]:
+    """The registered kinds (the built-in ones are loaded on first use)."""
+    from . import kinds
+
+    kinds.register_builtin()
+    return dict(_REGISTRY)
+
+
+def render(spec: ChartSpec, style: ChartStyle) -> Rendered:
+    """Draw one chart."""
+    return registry()[spec.type](spec, style)

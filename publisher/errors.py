@@ -1,0 +1,101 @@
+"""User-facing errors and warnings.
+
+Every problem a report author can cause is a :class:`PublisherError` with the
+position it comes from, a message and a hint. The CLI prints it as
+``path:line:col: message`` plus the hint and exits with :attr:`exit_code`;
+tracebacks are only for bugs (or ``--debug``).
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+# Documented exit codes (README, "Exit codes").
+EXIT_OK = 0
+EXIT_USER_ERROR = 1
+EXIT_USAGE = 2
+EXIT_ENVIRONMENT = 3
+EXIT_INTERNAL = 70
+
+
+@dataclass(frozen=True)
+class Pos:
+    """A place in a source file: 1-based line and column."""
+
+    path: Path
+    """The file, as given (usually relative to the project)."""
+    line: int = 1
+    """1-based line number."""
+    col: int = 1
+    """1-based column number (in characters)."""
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}:{self.col}"
+
+    def shifted(self, lines: int = 0, col: int | None = None) -> Pos:
+        """The position ``lines`` further down, optionally at another column."""
+        return Pos(self.path, self.line + lines, self.col if col is None else col)
+
+
+class PublisherError(Exception):
+    """A problem in the user's input or environment, reported without traceback."""
+
+    exit_code = EXIT_USER_ERROR
+
+    def __init__(self, message: str, pos: Pos | None = None, hint: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.pos = pos
+        self.hint = hint
+
+    def format(self) -> str:
+        """The text the CLI prints: ``pos: error: message`` and an indented hint."""
+        where = f"{self.pos}: " if self.pos else ""
+        text = f"{where}error: {self.message}"
+        if self.hint:
+            text += f"\n  hint: {self.hint}"
+        return text
+
+
+class EnvironmentProblem(PublisherError):
+    """Something missing on the machine (a library, a writable folder)."""
+
+    exit_code = EXIT_ENVIRONMENT
+
+
+@dataclass
+class Warning_:
+    """A recoverable problem; ``--strict`` turns it into an error."""
+
+    message: str
+    pos: Pos | None = None
+    hint: str | None = None
+
+    def format(self) -> str:
+        where = f"{self.pos}: " if self.pos else ""
+        text = f"{where}warning: {self.message}"
+        if self.hint:
+            text += f"\n  hint: {self.hint}"
+        return text
+
+
+@dataclass
+class Diagnostics:
+    """Warnings collected during one build, in the order they were found."""
+
+    warnings: list[Warning_] = field(default_factory=list)
+
+    def warn(self, message: str, pos: Pos | None = None, hint: str | None = None) -> None:
+        self.warnings.append(Warning_(message, pos, hint))
+
+
+def did_you_mean(word: str, choices: Iterable[str]) -> str | None:
+    """A hint naming the closest valid choice, or listing them all."""
+    options = sorted(choices)
+    close = difflib.get_close_matches(word, options, n=1, cutoff=0.6)
+    if close:
+        return f"did you mean '{close[0]}'? (valid: {', '.join(options)})"
+    return f"valid: {', '.join(options)}" if options else None

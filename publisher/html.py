@@ -1,0 +1,68 @@
+"""Stage 4, html: document model → one HTML string through the theme's Jinja2 templates."""
+
+from __future__ import annotations
+
+import base64
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from . import model
+from .theme import FONT_ROLES, FONTS_DIR, Theme
+
+
+def _node_type(node: Any) -> str:
+    return type(node).__name__
+
+
+def svg_data_uri(svg: str) -> str:
+    """An SVG drawing as a ``data:`` URI, so WeasyPrint draws it as an image."""
+    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
+
+
+def environment(theme: Theme) -> jinja2.Environment:
+    """A Jinja2 environment over the theme's search path, autoescaping on."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader([str(d / "templates") for d in theme.dirs]),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["node_type"] = _node_type
+    env.filters["plain"] = model.plain_text
+    env.filters["svg_data_uri"] = svg_data_uri
+    return env
+
+
+def font_faces() -> str:
+    """``@font-face`` rules for the bundled fonts (one face per file, never a TTC)."""
+    rules = []
+    seen = set()
+    for family, filename in FONT_ROLES.values():
+        if filename in seen:
+            continue
+        seen.add(filename)
+        weight = "bold" if "Bold" in filename else "normal"
+        url = (FONTS_DIR / filename).as_uri()
+        rules.append(f'@font-face {{ font-family: "{family}"; font-weight: {weight}; src: url("{url}"); }}')
+    return "\n".join(rules) + "\n"
+
+
+def render_html(doc: model.Document, theme: Theme, env: jinja2.Environment | None = None) -> str:
+    """The whole report as HTML for WeasyPrint."""
+    env = env or environment(theme)
+    template = env.get_template("report.html.j2")
+    toc = [h for h in doc.headings() if h.level <= doc.meta.toc_levels]
+    return template.render(
+        doc=doc,
+        meta=doc.meta,
+        toc=toc,
+        footnotes=doc.footnotes,
+        fonts_css=font_faces(),
+        tokens_css=theme.css_variables(),
+        stylesheets=[Path(p).as_uri() for p in theme.css_files()],
+        paper=doc.meta.paper,
+    )

@@ -1,0 +1,156 @@
+"""Stage 5, pdf: HTML → PDF with WeasyPrint, written atomically.
+
+One :class:`Renderer` can be kept alive to build many times (watch mode): it
+owns the shared ``FontConfiguration`` so fonts are not loaded again and
+memory stays flat.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import logging
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .errors import Diagnostics, EnvironmentProblem, PublisherError
+
+
+def harfbuzz_subset_available() -> bool:
+    """Whether WeasyPrint can subset fonts with HarfBuzz (fast) instead of fontTools (slow)."""
+    from weasyprint.text.ffi import harfbuzz, harfbuzz_subset
+
+    return bool(harfbuzz_subset) and bool(harfbuzz.hb_version_atleast(4, 1, 0))
+
+
+SLOW_SUBSET_HINT = (
+    "install HarfBuzz's subsetter: `sudo apt-get install libharfbuzz-subset0` on Debian/Ubuntu, "
+    "`dnf install harfbuzz` on Fedora, `brew install harfbuzz` on macOS; without it a build is ~10x slower"
+)
+
+
+def library_versions() -> dict[str, str]:
+    """Versions of the typesetting libraries WeasyPrint uses."""
+    import weasyprint
+    from weasyprint.text.ffi import pango
+
+    def lib_version(name: str, func: str) -> str:
+        found = ctypes.util.find_library(name)
+        if not found:
+            return "not found"
+        lib = ctypes.CDLL(found)
+        getattr(lib, func).restype = ctypes.c_char_p
+        return str(getattr(lib, func)().decode())
+
+    p = int(pango.pango_version())
+    return {
+        "WeasyPrint": weasyprint.__version__,
+        "Pango": f"{p // 10000}.{p // 100 % 100}.{p % 100}",
+        "HarfBuzz": lib_version("harfbuzz", "hb_version_string"),
+        "HarfBuzz subset": "native (libharfbuzz-subset)"
+        if harfbuzz_subset_available()
+        else "MISSING: fontTools fallback, slow",
+    }
+
+
+class _ProjectFetcher:
+    """Builds WeasyPrint's URL fetcher that only serves files below the allowed roots."""
+
+    def __init__(self, roots: list[Path], diagnostics: Diagnostics):
+        from weasyprint.urls import URLFetcher
+
+        allowed = [r.resolve() for r in roots]
+
+        class Fetcher(URLFetcher):  # type: ignore[misc]
+            def fetch(self, url: str, headers: Any = None) -> Any:
+                if url.startswith("data:"):
+                    return super().fetch(url, headers)
+                if url.startswith("file:"):
+                    from urllib.request import url2pathname
+
+                    path = Path(url2pathname(url.split("?")[0].removeprefix("file:"))).resolve()
+                    if any(path.is_relative_to(root) for root in allowed):
+                        return super().fetch(url, headers)
+                diagnostics.warn(f"refused to load '{url}': only files inside the project are allowed")
+                raise ValueError(f"refused: {url}")
+
+        self.fetcher = Fetcher(allowed_protocols={"file", "data"})
+
+
+class _LogCollector(logging.Handler):
+    def __init__(self, diagnostics: Diagnostics):
+        super().__init__(logging.WARNING)
+        self.diagnostics = diagnostics
+
+    def emit(self, record: logging.LogRecord) -> None:
+        message = record.getMessage()
+        if "Using fontTools instead of HarfBuzz-Subset" in message:
+            return  # reported once, with a hint, by the orchestrator
+        self.diagnostics.warn(f"WeasyPrint: {message}")
+
+
+@dataclass
+class RenderResult:
+    """A rendered PDF, not yet written."""
+
+    pdf: bytes
+    pages: int
+
+
+class Renderer:
+    """Turns HTML into PDF files; keep one alive to rebuild cheaply."""
+
+    def __init__(self) -> None:
+        from weasyprint.text.fonts import FontConfiguration
+
+        self.font_config = FontConfiguration()
+
+    def render(
+        self,
+        html: str,
+        base_url: Path,
+        roots: list[Path],
+        diagnostics: Diagnostics,
+        options: dict[str, Any] | None = None,
+    ) -> RenderResult:
+        """Render ``html`` to PDF bytes; resources only from below ``roots``."""
+        import weasyprint
+
+        fetcher = _ProjectFetcher(roots, diagnostics).fetcher
+        handler = _LogCollector(diagnostics)
+        logger = logging.getLogger("weasyprint")
+        logger.addHandler(handler)
+        try:
+            document = weasyprint.HTML(string=html, base_url=str(base_url) + "/", url_fetcher=fetcher).render(
+                font_config=self.font_config, **(options or {})
+            )
+            pdf = document.write_pdf(**(options or {}))
+        finally:
+            logger.removeHandler(handler)
+        assert isinstance(pdf, bytes)
+        return RenderResult(pdf, len(document.pages))
+
+
+def write_atomic(output: Path, data: bytes) -> None:
+    """Write ``data`` to a temporary file beside ``output`` and rename it into place."""
+    try:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{output.name}.", suffix=".part", dir=output.parent)
+    except OSError as exc:
+        raise EnvironmentProblem(
+            f"cannot write to {output.parent}: {exc.strerror}",
+            hint="choose another folder with -o, or fix its permissions",
+        ) from None
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, output)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise PublisherError(f"cannot write {output}: {exc.strerror}") from None

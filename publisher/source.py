@@ -1,0 +1,192 @@
+"""Stage 1, source: find a report project and read its files.
+
+A project is a folder with ``source/report.md`` (YAML front matter + Markdown),
+chart specs in ``source/charts/*.yaml`` and data in ``source/data/``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import typing
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from . import yamlpos
+from .errors import Pos, PublisherError, did_you_mean
+from .model import Meta
+
+MAIN_FILE = Path("source") / "report.md"
+MAX_SOURCE_BYTES = 5 * 1024 * 1024
+FRONT_MATTER_FENCE = re.compile(r"^---[ \t]*$")
+
+
+@dataclass
+class SourceFile:
+    """A text file of the project, decoded."""
+
+    path: Path
+    """Path relative to the project (used in messages)."""
+    text: str
+
+
+@dataclass
+class Source:
+    """The project's main document split into front matter and body."""
+
+    root: Path
+    main: SourceFile
+    meta: Meta
+    body: str
+    body_line: int
+    """Line of ``main`` on which ``body`` starts (1-based)."""
+
+
+def find_project(project: Path) -> Path:
+    """The project folder, checked; raises a user error when it is not one."""
+    if not project.exists():
+        raise PublisherError(
+            f"project folder '{project}' does not exist",
+            hint="give the folder that contains source/report.md, e.g. `publisher build .`",
+        )
+    if not project.is_dir():
+        raise PublisherError(f"'{project}' is not a folder", hint="give the project folder, not a file")
+    if not (project / MAIN_FILE).is_file():
+        raise PublisherError(
+            f"'{project}' is not a report project: {MAIN_FILE} is missing",
+            hint="a project is a folder with source/report.md; see docs/source-format.md",
+        )
+    return project.resolve()
+
+
+def read_text(root: Path, rel: Path) -> SourceFile:
+    """Read a UTF-8 text file of the project, with a clear error for other encodings."""
+    full = root / rel
+    try:
+        data = full.read_bytes()
+    except FileNotFoundError:
+        raise PublisherError(f"file not found: {rel}", Pos(rel)) from None
+    except OSError as exc:
+        raise PublisherError(f"cannot read {rel}: {exc.strerror}", Pos(rel)) from None
+    if len(data) > MAX_SOURCE_BYTES:
+        raise PublisherError(
+            f"file is {len(data) // 1024} KiB, more than the {MAX_SOURCE_BYTES // 1024 // 1024} MiB limit",
+            Pos(rel),
+            "split the report or check that this is the right file",
+        )
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        guess = _guess_encoding(data)
+        raise PublisherError(
+            f"not UTF-8 text (byte 0x{data[exc.start]:02x}); it looks like {guess}",
+            Pos(rel, line, col),
+            f"convert it: iconv -f {guess} -t UTF-8 {rel} -o {rel}.utf8 && mv {rel}.utf8 {rel}",
+        ) from None
+    return SourceFile(rel, text.replace("\r\n", "\n").replace("\r", "\n"))
+
+
+def _guess_encoding(data: bytes) -> str:
+    for encoding in ("gb18030", "big5", "utf-16"):
+        try:
+            data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        return encoding.upper()
+    return "a legacy encoding (Latin-1?)"
+
+
+def load_source(project: Path) -> Source:
+    """Read ``source/report.md`` and validate its front matter."""
+    root = find_project(project)
+    main = read_text(root, MAIN_FILE)
+    lines = main.text.split("\n")
+    if not lines or not FRONT_MATTER_FENCE.match(lines[0]):
+        raise PublisherError(
+            "the report has no front matter",
+            Pos(main.path, 1, 1),
+            "start source/report.md with a YAML block between '---' lines holding at least `title:`",
+        )
+    end = next((i for i, line in enumerate(lines[1:], start=1) if FRONT_MATTER_FENCE.match(line)), None)
+    if end is None:
+        raise PublisherError(
+            "front matter is not closed",
+            Pos(main.path, 1, 1),
+            "end the YAML block with a line holding only '---'",
+        )
+    data = yamlpos.load("\n".join(lines[1:end]), main.path, first_line=2)
+    meta = parse_meta(data, Pos(main.path, 1, 1), root)
+    body = "\n".join(lines[end + 1 :])
+    return Source(root, main, meta, body, end + 2)
+
+
+_META_FIELDS = {f.name: f for f in dataclasses.fields(Meta)}
+_META_TYPES = typing.get_type_hints(Meta)
+
+
+def parse_meta(data: Any, pos: Pos, root: Path) -> Meta:
+    """Check the front matter against :class:`Meta`: unknown keys and wrong types are errors."""
+    if data is None:
+        data = yamlpos.YMap()
+        data.pos, data.key_pos, data.value_pos = pos, {}, {}
+    if not isinstance(data, yamlpos.YMap):
+        raise PublisherError("front matter must be a mapping of `key: value` lines", pos)
+    values: dict[str, Any] = {}
+    for key, value in data.items():
+        if key not in _META_FIELDS:
+            raise PublisherError(
+                f"unknown front matter key '{key}'",
+                data.key_pos[key],
+                did_you_mean(key, _META_FIELDS),
+            )
+        values[key] = _check_type(key, value, _META_TYPES[key], data.where(key))
+    if "title" not in values:
+        raise PublisherError("front matter has no `title`", data.pos, "add a line `title: …`")
+    values.setdefault("name", root.name)
+    values.setdefault("author", values.get("organisation", ""))
+    meta = Meta(**values)
+    if meta.paper not in ("A4", "A5"):
+        raise PublisherError(
+            f"unknown paper '{meta.paper}'", data.where("paper"), did_you_mean(meta.paper, ["A4", "A5"])
+        )
+    if not re.fullmatch(r"[\w.-]+", meta.name):
+        raise PublisherError(
+            f"name '{meta.name}' cannot be a file name",
+            data.where("name") if "name" in data else data.pos,
+            "use letters, digits, '-', '_' and '.' only",
+        )
+    return meta
+
+
+def _check_type(key: str, value: Any, hint: Any, pos: Pos) -> Any:
+    origin = typing.get_origin(hint)
+    args = typing.get_args(hint)
+    if hint is str:
+        if isinstance(value, str | int | float) and not isinstance(value, bool):
+            return str(value)
+        if hasattr(value, "isoformat"):
+            return str(value.isoformat())
+    elif hint is int:
+        if isinstance(value, int) and not isinstance(value, bool):
+            return value
+    elif origin in (typing.Union, __import__("types").UnionType) and type(None) in args:
+        if value is None:
+            return None
+        inner = next(a for a in args if a is not type(None))
+        return _check_type(key, value, inner, pos)
+    elif origin is list:
+        if isinstance(value, str):
+            return [v.strip() for v in re.split(r"[,，、]", value) if v.strip()]
+        if isinstance(value, list):
+            return [str(v) for v in value]
+    kind = {str: "text", int: "a whole number"}.get(hint, str(hint))
+    if origin is list:
+        kind = "a list"
+    raise PublisherError(
+        f"{key}: expected {kind}, got {value!r}", pos, "see the front matter keys in docs/source-format.md"
+    )
