@@ -1,0 +1,47 @@
+#!/bin/sh
+# Install the system libraries the publisher needs, or say what to install.
+# WeasyPrint needs Pango; HarfBuzz's subsetter keeps font subsetting fast
+# (without it a build is ~10x slower); poppler-utils and qpdf read PDFs back in
+# the tests. Fonts are bundled in assets/fonts/, so no system CJK font is needed.
+set -eu
+
+DEBIAN_PACKAGES="libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 poppler-utils qpdf python3-venv"
+
+if ! command -v dpkg-query >/dev/null 2>&1; then
+    cat >&2 <<MSG
+publisher: not a Debian/Ubuntu system, so nothing was installed. Install:
+  - Pango >= 1.44 and HarfBuzz with its subset library (libharfbuzz-subset)
+    Fedora: dnf install pango harfbuzz poppler-utils qpdf
+    macOS:  brew install pango harfbuzz poppler qpdf
+  - Python >= 3.11 with venv
+MSG
+    exit 0
+fi
+
+missing=""
+for pkg in $DEBIAN_PACKAGES; do
+    if [ "$pkg" = python3-venv ] && python3 -c 'import ensurepip, venv' 2>/dev/null; then
+        continue
+    fi
+    status=$(dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null || true)
+    case "$status" in
+        *" installed") ;;
+        *) missing="$missing $pkg" ;;
+    esac
+done
+
+if [ -z "$missing" ]; then
+    exit 0
+fi
+
+echo "publisher: installing system packages:$missing"
+if [ "$(id -u)" = 0 ]; then
+    SUDO=""
+elif command -v sudo >/dev/null 2>&1; then
+    SUDO="sudo"
+else
+    echo "publisher: please run as root: apt-get install -y$missing" >&2
+    exit 1
+fi
+$SUDO apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq $missing

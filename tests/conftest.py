@@ -1,0 +1,83 @@
+"""Shared fixtures: one real build of the sample report, and small projects."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import textwrap
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pdfplumber
+import pytest
+from pdfplumber.pdf import PDF
+
+from publisher.build import BuildOptions, BuildResult, build
+
+REPO = Path(__file__).resolve().parent.parent
+SEED = REPO.parent / "shared" / "seed" / "zumiao-2021-work-report.txt"
+
+
+@dataclass
+class Sample:
+    """The sample report built once for the whole test session."""
+
+    result: BuildResult
+    pdf: Path
+    text_by_page: list[str]
+    """Text of each page, from pdftotext (layout off)."""
+
+
+def pdftotext(pdf: Path, first: int | None = None, last: int | None = None) -> str:
+    args = ["pdftotext", "-enc", "UTF-8"]
+    if first:
+        args += ["-f", str(first)]
+    if last:
+        args += ["-l", str(last)]
+    return subprocess.run([*args, str(pdf), "-"], check=True, capture_output=True, text=True).stdout
+
+
+@pytest.fixture(scope="session")
+def sample(tmp_path_factory: pytest.TempPathFactory) -> Sample:
+    out = tmp_path_factory.mktemp("sample") / "sample.pdf"
+    result = build(BuildOptions(project=REPO, output=out))
+    pages = pdftotext(out).split("\f")
+    return Sample(result, out, pages)
+
+
+@pytest.fixture(scope="session")
+def sample_plumber(sample: Sample) -> Iterator[PDF]:
+    with pdfplumber.open(sample.pdf) as pdf:
+        yield pdf
+
+
+MINIMAL_FRONT = "title: 测试报告\norganisation: 测试单位\nname: t"
+
+ProjectMaker = Callable[..., Path]
+
+
+@pytest.fixture
+def make_project(tmp_path: Path) -> ProjectMaker:
+    """Write a small project: ``make_project(body, front=..., charts={name: yaml})``."""
+
+    def make(
+        body: str = "# 一\n\n正文。\n",
+        front: str = MINIMAL_FRONT,
+        charts: dict[str, str] | None = None,
+        raw_report: bytes | None = None,
+    ) -> Path:
+        root = tmp_path / "proj"
+        if root.exists():
+            shutil.rmtree(root)
+        (root / "source" / "charts").mkdir(parents=True)
+        report = root / "source" / "report.md"
+        if raw_report is not None:
+            report.write_bytes(raw_report)
+        else:
+            report.write_text(f"---\n{front}\n---\n{textwrap.dedent(body)}", encoding="utf-8")
+        for name, text in (charts or {}).items():
+            (root / "source" / "charts" / name).write_text(textwrap.dedent(text), encoding="utf-8")
+        return root
+
+    return make
