@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import charts
+from .charts.cache import ChartCache, chart_key
 from .charts.check import check_spec
 from .errors import Diagnostics, PublisherError
 from .html import render_html
@@ -34,6 +35,8 @@ class BuildOptions:
     """Theme name; default the front matter's ``theme``."""
     strict: bool = False
     """Treat warnings as errors."""
+    cache: bool = True
+    """Reuse charts drawn by earlier builds (``PROJECT/out/.cache``)."""
 
 
 @dataclass
@@ -45,6 +48,8 @@ class BuildResult:
     seconds: float
     document: Document
     warnings: Diagnostics = field(default_factory=Diagnostics)
+    charts_drawn: int = 0
+    """Charts drawn by this build (the others came from the cache)."""
 
 
 Progress = Callable[[str], None]
@@ -63,8 +68,8 @@ def output_path(options: BuildOptions, root: Path, name: str) -> Path:
     return options.output / f"{name}.pdf"
 
 
-def resolve_charts(doc: Document, theme: Theme, diagnostics: Diagnostics) -> None:
-    """Attach a spec to every figure, check it, and draw it."""
+def resolve_charts(doc: Document, theme: Theme, diagnostics: Diagnostics, cache: ChartCache) -> None:
+    """Attach a spec to every figure, check it, and draw it (or take it from ``cache``)."""
     kinds = charts.registry()
     specs = charts.load_specs(doc.root, set(kinds))
     used: set[str] = set()
@@ -82,7 +87,12 @@ def resolve_charts(doc: Document, theme: Theme, diagnostics: Diagnostics) -> Non
         check_spec(spec)
         used.add(spec.id)
         figure.chart = spec
-        figure.rendered = charts.render(spec, style)
+        key = chart_key(spec, style)
+        rendered = cache.get(key)
+        if rendered is None:
+            rendered = charts.render(spec, style)
+            cache.put(key, rendered)
+        figure.rendered = rendered
     for spec in specs.values():
         if spec.id not in used:
             check_spec(spec)
@@ -106,7 +116,8 @@ def build(options: BuildOptions, renderer: Renderer | None = None, progress: Pro
     progress("model")
     doc = build_model(source, diagnostics)
     progress("charts")
-    resolve_charts(doc, theme, diagnostics)
+    cache = ChartCache(source.root / "out" / ".cache" / "charts" if options.cache else None)
+    resolve_charts(doc, theme, diagnostics, cache)
     progress("html")
     html = render_html(doc, theme)
     out = output_path(options, source.root, doc.meta.name)
@@ -127,4 +138,4 @@ def build(options: BuildOptions, renderer: Renderer | None = None, progress: Pro
         raise PublisherError(f"{first.message} (--strict)", first.pos, first.hint)
     progress("write")
     write_atomic(out, result.pdf)
-    return BuildResult(out, result.pages, time.perf_counter() - started, doc, diagnostics)
+    return BuildResult(out, result.pages, time.perf_counter() - started, doc, diagnostics, cache.misses)

@@ -78,18 +78,21 @@ def main(ctx: click.Context, debug: bool) -> None:
 )
 @click.option("--theme", help="Theme name (default: front matter `theme`, else 'report').")
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+@click.option("--no-cache", is_flag=True, help="Draw every chart again instead of reusing out/.cache.")
 @click.pass_context
-def build(ctx: click.Context, project: Path, output: Path | None, theme: str | None, strict: bool) -> None:
+def build(
+    ctx: click.Context, project: Path, output: Path | None, theme: str | None, strict: bool, no_cache: bool
+) -> None:
     """Build the report in PROJECT into a PDF."""
 
     def body() -> int:
         from .build import BuildOptions
         from .build import build as run_build
 
-        progress = _progress_printer() if sys.stderr.isatty() else None
-        options = BuildOptions(project=project, output=output, theme=theme, strict=strict)
-        result = run_build(options, progress=progress) if progress else run_build(options)
-        if progress:
+        interactive = sys.stderr.isatty()
+        options = BuildOptions(project=project, output=output, theme=theme, strict=strict, cache=not no_cache)
+        result = run_build(options, progress=_progress_printer() if interactive else _quiet)
+        if interactive:
             click.echo("\r\033[K", nl=False, err=True)
         _print_warnings(result.warnings)
         shown = _display_path(result.pdf)
@@ -104,6 +107,10 @@ def _display_path(path: Path) -> str:
         return str(path.resolve().relative_to(Path.cwd()))
     except ValueError:
         return str(path)
+
+
+def _quiet(_step: str) -> None:
+    pass
 
 
 def _progress_printer() -> Callable[[str], None]:

@@ -30,10 +30,9 @@ def _label(spec: ChartSpec, i: int) -> str:
 @contextmanager
 def _figure(spec: ChartSpec, style: ChartStyle, height_mm: float | None = None) -> Iterator[tuple[Any, Any]]:
     import matplotlib
-
-    matplotlib.use("svg", force=False)
-    import matplotlib.pyplot as plt
     from matplotlib import font_manager
+    from matplotlib.backends.backend_svg import FigureCanvasSVG
+    from matplotlib.figure import Figure
 
     for path in style.font_files:
         font_manager.fontManager.addfont(str(path))
@@ -52,11 +51,11 @@ def _figure(spec: ChartSpec, style: ChartStyle, height_mm: float | None = None) 
         "axes.unicode_minus": False,
     }
     with matplotlib.rc_context(rc):
-        fig, ax = plt.subplots(figsize=(style.width_mm * MM, (height_mm or spec.height) * MM))
-        try:
-            yield fig, ax
-        finally:
-            plt.close(fig)
+        # No pyplot: no global figure registry, nothing to close, faster import.
+        fig = Figure(figsize=(style.width_mm * MM, (height_mm or spec.height) * MM))
+        FigureCanvasSVG(fig)
+        ax = fig.add_subplot()
+        yield fig, ax
 
 
 def _to_svg(fig: Any, spec: ChartSpec) -> Rendered:

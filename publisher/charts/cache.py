@@ -1,0 +1,83 @@
+"""A disk cache of drawn charts, keyed by everything that changes the drawing.
+
+The key hashes the spec's fields, the chart style (tokens), the font files
+(size and modification time) and the versions of the publisher and
+matplotlib, so an unchanged chart is never drawn again and a changed one
+always is.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from . import ChartStyle, Rendered
+from .spec import ChartSpec
+
+_EXTENSIONS = {"svg": ".svg", "html": ".html"}
+
+
+def _spec_fields(spec: ChartSpec) -> dict[str, Any]:
+    fields = dataclasses.asdict(dataclasses.replace(spec, data=None))
+    fields.pop("pos", None)
+    fields.pop("data", None)
+    return fields
+
+
+def chart_key(spec: ChartSpec, style: ChartStyle) -> str:
+    """A hash of all that goes into drawing ``spec`` with ``style``."""
+    import matplotlib
+
+    from .. import __version__
+
+    fonts = []
+    for path in style.font_files:
+        stat = path.stat()
+        fonts.append([path.name, stat.st_size, stat.st_mtime_ns])
+    payload = {
+        "spec": _spec_fields(spec),
+        "style": dataclasses.asdict(style) | {"font_files": fonts},
+        "publisher": __version__,
+        "matplotlib": matplotlib.__version__,
+    }
+    blob = json.dumps(payload, sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(blob.encode("utf-8")).hexdigest()[:32]
+
+
+class ChartCache:
+    """Drawn charts on disk; counts hits and misses."""
+
+    def __init__(self, folder: Path | None):
+        self.folder = folder
+        self.hits = 0
+        self.misses = 0
+
+    def get(self, key: str) -> Rendered | None:
+        if self.folder is not None:
+            for kind, ext in _EXTENSIONS.items():
+                path = self.folder / f"{key}{ext}"
+                try:
+                    markup = path.read_text(encoding="utf-8")
+                except OSError:
+                    continue
+                self.hits += 1
+                return Rendered(kind, markup)
+        self.misses += 1
+        return None
+
+    def put(self, key: str, rendered: Rendered) -> None:
+        if self.folder is None:
+            return
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=self.folder, suffix=".part")
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                handle.write(rendered.markup)
+            os.replace(tmp, self.folder / f"{key}{_EXTENSIONS[rendered.kind]}")
+        except OSError:
+            pass  # a cache that cannot be written only costs time
