@@ -36,4 +36,4 @@ def main(pdf: Path = REPO / "out" / "zumiao-2021-work-report.pdf", pages: tuple[
 
 
 if __name__ == "__main__":
-    main(*(Path(a) for a in sys.argv[1:2]))
+    main(Path(sys.argv[1])) if len(sys.argv) > 1 else main()
