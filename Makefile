@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: report test lint typecheck pytest bench fonts system-deps clean
+.PHONY: report test lint typecheck pytest bench fonts gallery system-deps clean
 
 report: $(STAMP)
 	$(BIN)/publisher build .
@@ -29,6 +29,12 @@ bench: $(STAMP)
 # Regenerate assets/fonts/ from Debian's fonts-noto-cjk and fonts-lxgw-wenkai.
 fonts: $(STAMP)
 	$(BIN)/python scripts/make_fonts.py
+
+# Pictures of every chart kind for docs/charts.md, and of two sample pages for the README.
+gallery: $(STAMP)
+	$(BIN)/python scripts/chart_gallery.py
+	$(BIN)/publisher build .
+	$(BIN)/python scripts/readme_images.py
 
 system-deps:
 	sh scripts/system-deps.sh

@@ -1,7 +1,9 @@
 """The orchestrator: source → model → charts → html → pdf.
 
-:func:`build` runs the stages in order with everything they need passed as
-arguments, so one process can build many projects, many times.
+:func:`prepare` runs everything that can fail on the user's input (reading,
+parsing, chart specs, the figures cross-check); :func:`build` then draws the
+charts and typesets. Everything is passed as arguments, so one process can
+build many projects, many times.
 """
 
 from __future__ import annotations
@@ -14,12 +16,13 @@ from pathlib import Path
 from . import charts
 from .charts.cache import ChartCache, chart_key
 from .charts.check import check_spec
-from .errors import Diagnostics, PublisherError
+from .charts.crosscheck import cross_check, stated_numbers
+from .errors import Diagnostics, Pos, PublisherError, did_you_mean
 from .html import render_html
 from .model import Document
 from .parse import build_model
 from .pdf import SLOW_SUBSET_HINT, Renderer, harfbuzz_subset_available, write_atomic
-from .source import load_source
+from .source import Source, load_source
 from .theme import FONTS_DIR, STYLES_DIR, Theme, load_theme
 
 
@@ -37,6 +40,19 @@ class BuildOptions:
     """Treat warnings as errors."""
     cache: bool = True
     """Reuse charts drawn by earlier builds (``PROJECT/out/.cache``)."""
+
+
+@dataclass
+class Prepared:
+    """A project read, parsed and checked: everything but drawing and typesetting."""
+
+    source: Source
+    theme: Theme
+    document: Document
+    specs: dict[str, charts.ChartSpec]
+    diagnostics: Diagnostics
+    numbers_checked: int = 0
+    """Chart numbers compared with the text."""
 
 
 @dataclass
@@ -68,39 +84,56 @@ def output_path(options: BuildOptions, root: Path, name: str) -> Path:
     return options.output / f"{name}.pdf"
 
 
-def resolve_charts(doc: Document, theme: Theme, diagnostics: Diagnostics, cache: ChartCache) -> None:
-    """Attach a spec to every figure, check it, and draw it (or take it from ``cache``)."""
-    kinds = charts.registry()
-    specs = charts.load_specs(doc.root, set(kinds))
-    used: set[str] = set()
-    style = theme.chart_style(doc.meta.paper)
-    for figure in doc.figures():
-        spec = specs.get(figure.chart_id)
-        if spec is None:
-            from .errors import did_you_mean
+def _fail_if_strict(options: BuildOptions, diagnostics: Diagnostics) -> None:
+    if options.strict and diagnostics.warnings:
+        first = diagnostics.warnings[0]
+        raise PublisherError(f"{first.message} (--strict)", first.pos, first.hint)
 
+
+def prepare(options: BuildOptions, diagnostics: Diagnostics | None = None, progress: Progress = _quiet) -> Prepared:
+    """Read, parse and check the project; raises :class:`PublisherError` on the first error."""
+    diagnostics = diagnostics if diagnostics is not None else Diagnostics()
+    progress("source")
+    source = load_source(options.project)
+    theme = load_theme(options.theme or source.meta.theme, source.root)
+    progress("model")
+    doc = build_model(source, diagnostics)
+    progress("chart specs")
+    specs = charts.load_specs(doc.root, set(charts.registry()))
+    for spec in specs.values():
+        check_spec(spec)
+    for figure in doc.figures():
+        found = specs.get(figure.chart_id)
+        if found is None:
             raise PublisherError(
                 f"no chart with id '{figure.chart_id}'",
                 figure.pos,
                 did_you_mean(figure.chart_id, specs) or "add a spec under source/charts/",
             )
-        check_spec(spec)
-        used.add(spec.id)
-        figure.chart = spec
-        key = chart_key(spec, style)
-        rendered = cache.get(key)
-        if rendered is None:
-            rendered = charts.render(spec, style)
-            cache.put(key, rendered)
-        figure.rendered = rendered
+        figure.chart = found
+    placed = {figure.chart_id for figure in doc.figures()}
     for spec in specs.values():
-        if spec.id not in used:
-            check_spec(spec)
+        if spec.id not in placed:
             diagnostics.warn(
                 f"chart '{spec.id}' is never placed in the text",
                 spec.pos,
                 f"place it with ![](chart:{spec.id}) or delete the spec",
             )
+    stated = stated_numbers(source.body, Pos(source.main.path), source.body_line)
+    checked = cross_check(list(specs.values()), stated, diagnostics)
+    return Prepared(source, theme, doc, specs, diagnostics, checked)
+
+
+def draw_charts(prepared: Prepared, cache: ChartCache) -> None:
+    """Draw every placed chart, or take it from ``cache``."""
+    style = prepared.theme.chart_style(prepared.document.meta.paper)
+    for figure in prepared.document.figures():
+        key = chart_key(figure.chart, style)
+        rendered = cache.get(key)
+        if rendered is None:
+            rendered = charts.render(figure.chart, style)
+            cache.put(key, rendered)
+        figure.rendered = rendered
 
 
 def build(options: BuildOptions, renderer: Renderer | None = None, progress: Progress = _quiet) -> BuildResult:
@@ -109,33 +142,26 @@ def build(options: BuildOptions, renderer: Renderer | None = None, progress: Pro
     diagnostics = Diagnostics()
     if not harfbuzz_subset_available():
         diagnostics.warn("fonts will be subset with fontTools, about 10x slower", hint=SLOW_SUBSET_HINT)
-    progress("source")
-    source = load_source(options.project)
-    theme_name = options.theme or source.meta.theme
-    theme = load_theme(theme_name, source.root)
-    progress("model")
-    doc = build_model(source, diagnostics)
+    prepared = prepare(options, diagnostics, progress)
+    _fail_if_strict(options, diagnostics)
     progress("charts")
-    cache = ChartCache(source.root / "out" / ".cache" / "charts" if options.cache else None)
-    resolve_charts(doc, theme, diagnostics, cache)
+    root = prepared.source.root
+    cache = ChartCache(root / "out" / ".cache" / "charts" if options.cache else None)
+    draw_charts(prepared, cache)
     progress("html")
-    html = render_html(doc, theme)
-    out = output_path(options, source.root, doc.meta.name)
-    if options.strict and diagnostics.warnings:
-        first = diagnostics.warnings[0]
-        raise PublisherError(f"{first.message} (--strict)", first.pos, first.hint)
+    html = render_html(prepared.document, prepared.theme)
+    out = output_path(options, root, prepared.document.meta.name)
     progress("pdf")
     renderer = renderer or Renderer()
     result = renderer.render(
         html,
-        base_url=source.root,
-        roots=[source.root, STYLES_DIR, FONTS_DIR],
+        base_url=root,
+        roots=[root, STYLES_DIR, FONTS_DIR],
         diagnostics=diagnostics,
         options={"pdf_tags": False},
     )
-    if options.strict and diagnostics.warnings:
-        first = diagnostics.warnings[0]
-        raise PublisherError(f"{first.message} (--strict)", first.pos, first.hint)
+    _fail_if_strict(options, diagnostics)
     progress("write")
     write_atomic(out, result.pdf)
-    return BuildResult(out, result.pages, time.perf_counter() - started, doc, diagnostics, cache.misses)
+    seconds = time.perf_counter() - started
+    return BuildResult(out, result.pages, seconds, prepared.document, diagnostics, cache.misses)

@@ -102,6 +102,34 @@ def build(
     run_user_command(ctx.obj["debug"], body)
 
 
+@main.command()
+@click.argument("project", type=click.Path(path_type=Path), default=".")
+@click.option("--theme", help="Theme name (default: front matter `theme`, else 'report').")
+@click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+@click.pass_context
+def check(ctx: click.Context, project: Path, theme: str | None, strict: bool) -> None:
+    """Check PROJECT without typesetting: source, chart specs, figures against the text."""
+
+    def body() -> int:
+        from .build import BuildOptions, prepare
+
+        prepared = prepare(BuildOptions(project=project, theme=theme, strict=strict))
+        diagnostics = prepared.diagnostics
+        _print_warnings(diagnostics)
+        figures = len(prepared.document.figures())
+        summary = (
+            f"{len(prepared.specs)} chart specs, {figures} figures, "
+            f"{prepared.numbers_checked} chart numbers checked against the text"
+        )
+        if diagnostics.warnings:
+            click.echo(f"check: {len(diagnostics.warnings)} warning(s); {summary}")
+            return 1 if strict else 0
+        click.echo(f"check: ok; {summary}")
+        return 0
+
+    run_user_command(ctx.obj["debug"], body)
+
+
 def _display_path(path: Path) -> str:
     try:
         return str(path.resolve().relative_to(Path.cwd()))

@@ -65,4 +65,5 @@ def render_html(doc: model.Document, theme: Theme, env: jinja2.Environment | Non
         tokens_css=theme.css_variables(),
         stylesheets=[Path(p).as_uri() for p in theme.css_files()],
         paper=doc.meta.paper,
+        tokens=theme.tokens,
     )

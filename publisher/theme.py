@@ -61,6 +61,7 @@ class Theme:
             font_family=FONT_ROLES["figure"][0],
             font_files=(FONTS_DIR / FONT_ROLES["figure"][1], FONTS_DIR / FONT_ROLES["heading"][1]),
             font_size=float(self.tokens["chart"]["font-size-pt"]),
+            line_width=float(self.tokens["chart"]["line-width-pt"]),
             width_mm=width,
         )
 

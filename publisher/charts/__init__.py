@@ -41,6 +41,8 @@ class ChartStyle:
     """Font files registered with matplotlib."""
     font_size: float
     """Label size in points."""
+    line_width: float
+    """Width of axis lines in points (lines of a line chart are drawn thicker)."""
     width_mm: float
     """Width of the text column: charts are drawn at their printed size."""
 

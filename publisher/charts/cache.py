@@ -17,15 +17,15 @@ from pathlib import Path
 from typing import Any
 
 from . import ChartStyle, Rendered
-from .spec import ChartSpec
+from .spec import INTERNAL, ChartSpec
 
 _EXTENSIONS = {"svg": ".svg", "html": ".html"}
 
 
 def _spec_fields(spec: ChartSpec) -> dict[str, Any]:
-    fields = dataclasses.asdict(dataclasses.replace(spec, data=None))
-    fields.pop("pos", None)
-    fields.pop("data", None)
+    fields = dataclasses.asdict(dataclasses.replace(spec, yaml=None, numbers=[]))
+    for name in INTERNAL:
+        fields.pop(name, None)
     return fields
 
 

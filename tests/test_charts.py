@@ -1,0 +1,220 @@
+"""The chart library: every kind from a spec, goldens, PDF read-back, errors, the figures cross-check."""
+
+from __future__ import annotations
+
+import itertools
+import os
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from pypdf import PdfReader
+
+from publisher import charts
+from publisher.build import BuildOptions, build
+from publisher.charts.numbers import format_number
+from publisher.cli import main
+from publisher.theme import load_theme
+
+from .conftest import REPO, ProjectMaker, pdftotext
+
+GALLERY = REPO / "docs" / "gallery"
+GOLDEN = Path(__file__).parent / "golden" / "charts"
+UPDATE = os.environ.get("PUBLISHER_UPDATE_GOLDENS") == "1"
+
+
+@pytest.fixture(scope="module")
+def gallery_specs() -> dict[str, charts.ChartSpec]:
+    return charts.load_specs(GALLERY, set(charts.registry()))
+
+
+@pytest.fixture(scope="module")
+def style() -> charts.ChartStyle:
+    return load_theme("report", GALLERY).chart_style("A5")
+
+
+def test_there_are_at_least_eight_kinds_and_the_gallery_shows_each(gallery_specs: dict[str, charts.ChartSpec]) -> None:
+    kinds = set(charts.registry())
+    assert len(kinds) >= 8
+    assert {spec.type for spec in gallery_specs.values()} == kinds
+
+
+@pytest.mark.parametrize(
+    "kind", ["bar", "hbar", "grouped", "stacked", "line", "donut", "progress", "waffle", "kpi", "table"]
+)
+def test_each_kind_matches_its_golden_file(
+    kind: str, gallery_specs: dict[str, charts.ChartSpec], style: charts.ChartStyle
+) -> None:
+    spec = gallery_specs[kind]
+    rendered = charts.render(spec, style)
+    assert charts.render(spec, style) == rendered, "drawing must be deterministic"
+    golden = GOLDEN / f"{kind}.{rendered.kind}"
+    if UPDATE or not golden.exists():
+        if not UPDATE:
+            pytest.fail(f"no golden file {golden}; run with PUBLISHER_UPDATE_GOLDENS=1")
+        golden.parent.mkdir(parents=True, exist_ok=True)
+        golden.write_text(rendered.markup, encoding="utf-8")
+    assert rendered.markup == golden.read_text(encoding="utf-8")
+    if rendered.kind == "svg":
+        texts = re.findall(r"<text\b[^>]*>", rendered.markup)
+        assert texts, "chart text must stay text"
+        assert all("font-family: 'Publisher Sans'" in t for t in texts)
+        assert "<image" not in rendered.markup
+        assert "Date" not in rendered.markup and "<metadata" not in rendered.markup
+        for label in spec.labels:
+            assert label.replace("“", "&#8220;").replace("”", "&#8221;") in rendered.markup or label in rendered.markup
+
+
+def test_gallery_pdf_has_every_title_and_label_as_text_and_no_image(tmp_path: Path) -> None:
+    result = build(BuildOptions(project=GALLERY, output=tmp_path / "g.pdf", cache=False))
+    assert result.warnings.warnings == []
+    text = re.sub(r"\s+", "", pdftotext(result.pdf))
+    for figure in result.document.figures():
+        spec = figure.chart
+        assert f"图{figure.number}{spec.caption_text}" in text
+        for label in spec.labels:
+            assert re.sub(r"\s+", "", label) in text
+        for item in spec.items:
+            assert item.label in text and format_number(item.value) in text
+    reader = PdfReader(result.pdf)
+    assert all(not page.images for page in reader.pages)
+    fonts = subprocess.run(["pdffonts", str(result.pdf)], capture_output=True, text=True, check=True).stdout
+    assert "Publisher-Sans " in fonts  # charts add no font of their own
+    assert len(fonts.splitlines()) - 2 <= 5
+
+
+ERRORS = [
+    (
+        "id: a\ntype: donut\ntitle: t\nlabels: [a, b, c, d, e, f, g]\nvalues: [1, 2, 3, 4, 5, 6, 7]\n",
+        r"a\.yaml:5:9: error: a donut shows at most 6 parts",
+    ),
+    (
+        "id: a\ntype: waffle\ntitle: t\nlabels: [a]\nvalues: [2.5]\n",
+        r"a\.yaml:5:10: error: a waffle counts whole units",
+    ),
+    (
+        "id: a\ntype: progress\ntitle: t\nlabels: [a, b]\nvalues: [1, 2]\ntargets: [3]\n",
+        r"a\.yaml:6:10: error: 2 labels but 1 targets",
+    ),
+    (
+        "id: a\ntype: progress\ntitle: t\nlabels: [a]\nvalues: [1]\n",
+        r"a\.yaml:1:1: error: a 'progress' chart needs `targets:`",
+    ),
+    (
+        "id: a\ntype: table\ntitle: t\ncolumns: [x, y]\nrows:\n  - [1, 2, 3]\n",
+        r"a\.yaml:6:3: error: rows\[1\] has 3 cells for 2 columns",
+    ),
+    (
+        "id: a\ntype: bar\ntitle: t\nlabels: [a]\nvalues: [1]\nheight: 900\n",
+        r"a\.yaml:6:9: error: height: expected millimetres",
+    ),
+    ("id: a\ntype: grouped\ntitle: t\nlabels: [a]\nseries: {x: 1}\n", r"a\.yaml:5:9: error: series: expected a list"),
+    (
+        "id: a\ntype: line\ntitle: t\ncsv: gdp.csv\nlabel_column: 年份\nvalue_columns: [产值]\n",
+        r"a\.yaml:6:16: error: value_columns: the CSV has no column '产值'",
+    ),
+    (
+        "id: a\ntype: line\ntitle: t\ncsv: ../report.md\nlabel_column: x\nvalue_columns: [y]\n",
+        r"a\.yaml:4:6: error: csv: '\.\./report\.md' is outside source/data/",
+    ),
+    (
+        "id: a\ntype: line\ntitle: t\ncsv: none.csv\nlabel_column: x\nvalue_columns: [y]\n",
+        r"a\.yaml:4:6: error: csv: file not found",
+    ),
+    (
+        "- id: a\n  type: kpi\n  title: t\n  items:\n    - {label: x, value: 1, delta: 2}\n",
+        r"a\.yaml:5:28: error: unknown card field 'delta'",
+    ),
+    ("[1, 2\n", r"a\.yaml:2:1: error: YAML syntax error"),
+]
+
+
+@pytest.mark.parametrize(("spec", "pattern"), ERRORS)
+def test_spec_errors_are_reported_with_positions(make_project: ProjectMaker, spec: str, pattern: str) -> None:
+    root = make_project(body="# 一\n\n正文。\n\n![](chart:a)\n", charts={"a.yaml": spec})
+    (root / "source" / "data").mkdir()
+    (root / "source" / "data" / "gdp.csv").write_text("年份,生产总值\n2021年,704.83\n", encoding="utf-8")
+    for command in ("check", "build"):
+        result = CliRunner().invoke(main, [command, str(root)])
+        assert result.exit_code == 1, result.output
+        assert re.search(r"^source/charts/" + pattern, result.stderr, re.M), result.stderr
+        assert "Traceback" not in result.stderr
+
+
+def test_csv_cell_error_points_at_the_cell(make_project: ProjectMaker) -> None:
+    spec = "id: a\ntype: bar\ntitle: t\ncsv: d.csv\nlabel_column: 名称\nvalue_columns: [数量]\n"
+    root = make_project(body="# 一\n\n![](chart:a)\n", charts={"a.yaml": spec})
+    (root / "source" / "data").mkdir()
+    (root / "source" / "data" / "d.csv").write_text("名称,数量\n甲,3\n乙,三\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["check", str(root)])
+    assert result.exit_code == 1
+    assert "source/data/d.csv:3:3: error: column '数量': expected a number, got '三'" in result.stderr
+
+
+def test_cross_check_names_both_places(make_project: ProjectMaker) -> None:
+    body = "# 一\n\n全年实现地区生产总值704.83亿元，同比增长8.0%。\n\n![](chart:a)\n"
+    spec = "id: a\ntype: bar\ntitle: t\nlabels: [生产总值, 增速]\nvalues: [704.8, 8]\n"
+    root = make_project(body=body, charts={"a.yaml": spec})
+    result = CliRunner().invoke(main, ["check", str(root)])
+    assert result.exit_code == 0
+    lines = result.stderr.splitlines()
+    assert lines[0] == "source/charts/a.yaml:5:10: warning: chart 'a': values[1] = 704.8 is not stated in the text"
+    assert "nearest figure in the text is 704.83 at source/report.md:8:11" in lines[1]
+    assert len([line for line in lines if "warning:" in line]) == 1  # 8 matches 8.0%
+    strict = CliRunner().invoke(main, ["build", str(root), "--strict"])
+    assert strict.exit_code == 1
+    assert not (root / "out" / "t.pdf").exists()
+
+
+def test_the_sample_passes_the_cross_check() -> None:
+    result = CliRunner().invoke(main, ["check", str(REPO), "--strict"])
+    assert result.exit_code == 0, result.stderr
+    assert re.search(r"check: ok; (\d+) chart specs, \1 figures, \d+ chart numbers checked", result.stdout)
+
+
+def test_sample_uses_six_kinds_and_a_kpi_page() -> None:
+    specs = charts.load_specs(REPO, set(charts.registry()))
+    kinds = {s.type for s in specs.values()}
+    assert len(kinds - {"kpi"}) >= 6
+    assert any(s.type == "kpi" and s.placement == "page" for s in specs.values())
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [(704.83, "704.83"), (8.0, "8.0"), (102, "102"), (2.15, "2.15"), (30000, "30000"), (132000, "132,000"),
+     (1200000.0, "1,200,000"), (-3.5, "-3.5"), (0.5, "0.5")],
+)  # fmt: skip
+def test_numbers_print_as_chinese_reports_write_them(value: float, text: str) -> None:
+    assert format_number(value) == text
+
+
+def _lightness(colour: str) -> float:
+    from matplotlib.colors import to_rgb
+
+    def linear(c: float) -> float:
+        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (linear(c) for c in to_rgb(colour))
+    y = 0.2126 * r + 0.7152 * g + 0.0722 * b
+    return 116 * y ** (1 / 3) - 16 if y > 0.008856 else 903.3 * y
+
+
+def _deuteranope(colour: str) -> tuple[float, float, float]:
+    """Viénot–Brettel–Mollon simulation of deuteranopia (linear RGB)."""
+    from matplotlib.colors import to_rgb
+
+    r, g, b = to_rgb(colour)
+    return (0.29275 * r + 0.70725 * g, 0.29275 * r + 0.70725 * g, -0.02234 * r + 0.02234 * g + b)
+
+
+def test_palette_is_distinct_in_greyscale_and_for_colour_blind_readers(style: charts.ChartStyle) -> None:
+    palette = style.palette
+    assert len(palette) >= 5
+    for a, b in itertools.pairwise(palette):
+        assert abs(_lightness(a) - _lightness(b)) >= 15, (a, b)
+    for i, a in enumerate(palette[:3]):
+        for b in palette[i + 1 : 3]:
+            da, db = _deuteranope(a), _deuteranope(b)
+            assert sum((x - y) ** 2 for x, y in zip(da, db, strict=True)) ** 0.5 > 0.15, (a, b)
