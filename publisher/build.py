@@ -22,6 +22,7 @@ from .html import render_html
 from .model import Document
 from .parse import build_model
 from .pdf import SLOW_SUBSET_HINT, Renderer, harfbuzz_subset_available, write_atomic
+from .resources import resolve_images
 from .source import Source, load_source
 from .theme import FONTS_DIR, STYLES_DIR, Theme, load_theme
 
@@ -40,6 +41,8 @@ class BuildOptions:
     """Treat warnings as errors."""
     cache: bool = True
     """Reuse charts drawn by earlier builds (``PROJECT/out/.cache``)."""
+    allow_remote: bool = False
+    """Let the report load ``http(s)`` resources (off: only project files)."""
 
 
 @dataclass
@@ -98,6 +101,7 @@ def prepare(options: BuildOptions, diagnostics: Diagnostics | None = None, progr
     theme = load_theme(options.theme or source.meta.theme, source.root)
     progress("model")
     doc = build_model(source, diagnostics)
+    resolve_images(doc, options.allow_remote)
     progress("chart specs")
     specs = charts.load_specs(doc.root, set(charts.registry()))
     for spec in specs.values():
@@ -158,6 +162,7 @@ def build(options: BuildOptions, renderer: Renderer | None = None, progress: Pro
         base_url=root,
         roots=[root, STYLES_DIR, FONTS_DIR],
         diagnostics=diagnostics,
+        allow_remote=options.allow_remote,
         options={"pdf_tags": False},
     )
     _fail_if_strict(options, diagnostics)

@@ -79,9 +79,16 @@ def main(ctx: click.Context, debug: bool) -> None:
 @click.option("--theme", help="Theme name (default: front matter `theme`, else 'report').")
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
 @click.option("--no-cache", is_flag=True, help="Draw every chart again instead of reusing out/.cache.")
+@click.option("--allow-remote", is_flag=True, help="Allow http(s) images and resources (off by default).")
 @click.pass_context
 def build(
-    ctx: click.Context, project: Path, output: Path | None, theme: str | None, strict: bool, no_cache: bool
+    ctx: click.Context,
+    project: Path,
+    output: Path | None,
+    theme: str | None,
+    strict: bool,
+    no_cache: bool,
+    allow_remote: bool,
 ) -> None:
     """Build the report in PROJECT into a PDF."""
 
@@ -90,7 +97,9 @@ def build(
         from .build import build as run_build
 
         interactive = sys.stderr.isatty()
-        options = BuildOptions(project=project, output=output, theme=theme, strict=strict, cache=not no_cache)
+        options = BuildOptions(
+            project=project, output=output, theme=theme, strict=strict, cache=not no_cache, allow_remote=allow_remote
+        )
         result = run_build(options, progress=_progress_printer() if interactive else _quiet)
         if interactive:
             click.echo("\r\033[K", nl=False, err=True)
@@ -106,14 +115,15 @@ def build(
 @click.argument("project", type=click.Path(path_type=Path), default=".")
 @click.option("--theme", help="Theme name (default: front matter `theme`, else 'report').")
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+@click.option("--allow-remote", is_flag=True, help="Accept http(s) images (off by default).")
 @click.pass_context
-def check(ctx: click.Context, project: Path, theme: str | None, strict: bool) -> None:
+def check(ctx: click.Context, project: Path, theme: str | None, strict: bool, allow_remote: bool) -> None:
     """Check PROJECT without typesetting: source, chart specs, figures against the text."""
 
     def body() -> int:
         from .build import BuildOptions, prepare
 
-        prepared = prepare(BuildOptions(project=project, theme=theme, strict=strict))
+        prepared = prepare(BuildOptions(project=project, theme=theme, strict=strict, allow_remote=allow_remote))
         diagnostics = prepared.diagnostics
         _print_warnings(diagnostics)
         figures = len(prepared.document.figures())

@@ -7,6 +7,8 @@ image whose address is ``chart:ID`` standing alone in a paragraph.
 
 from __future__ import annotations
 
+import re
+
 from markdown_it import MarkdownIt
 from markdown_it.tree import SyntaxTreeNode
 from mdit_py_plugins.footnote import footnote_plugin
@@ -37,6 +39,7 @@ from .model import (
 from .source import Source
 
 CHART_SCHEME = "chart:"
+_RAW_HTML = re.compile(r"<(?:!--|/?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>)")
 
 
 def markdown_parser() -> MarkdownIt:
@@ -137,6 +140,15 @@ class _Builder:
         number = self.footnote_numbers.get(label, 0)
         self.footnotes[label] = Footnote(label, number, content, self.pos(node))
 
+    def _warn_raw_html(self, text: str, block: SyntaxTreeNode) -> None:
+        match = _RAW_HTML.search(text)
+        if match:
+            self.diagnostics.warn(
+                "raw HTML is not allowed and is shown as text",
+                self.pos(block, match[0]),
+                "write the content in Markdown; tags such as <script> are never run",
+            )
+
     # --------------------------------------------------------------- inlines
     def inlines(self, inline: SyntaxTreeNode, block: SyntaxTreeNode) -> list[Inline]:
         return self._inline_children(inline.children, block)
@@ -146,6 +158,7 @@ class _Builder:
         for node in nodes:
             kind = node.type
             if kind == "text":
+                self._warn_raw_html(node.content, block)
                 if out and isinstance(out[-1], Text):
                     out[-1] = Text(out[-1].text + node.content)
                 else:

@@ -59,14 +59,14 @@ def library_versions() -> dict[str, str]:
 class _ProjectFetcher:
     """Builds WeasyPrint's URL fetcher that only serves files below the allowed roots."""
 
-    def __init__(self, roots: list[Path], diagnostics: Diagnostics):
+    def __init__(self, roots: list[Path], diagnostics: Diagnostics, allow_remote: bool = False):
         from weasyprint.urls import URLFetcher
 
         allowed = [r.resolve() for r in roots]
 
         class Fetcher(URLFetcher):  # type: ignore[misc]
             def fetch(self, url: str, headers: Any = None) -> Any:
-                if url.startswith("data:"):
+                if url.startswith("data:") or (allow_remote and url.startswith(("http:", "https:"))):
                     return super().fetch(url, headers)
                 if url.startswith("file:"):
                     from urllib.request import url2pathname
@@ -74,10 +74,14 @@ class _ProjectFetcher:
                     path = Path(url2pathname(url.split("?")[0].removeprefix("file:"))).resolve()
                     if any(path.is_relative_to(root) for root in allowed):
                         return super().fetch(url, headers)
-                diagnostics.warn(f"refused to load '{url}': only files inside the project are allowed")
+                diagnostics.warn(
+                    f"refused to load '{url}': only files inside the project are allowed",
+                    hint="copy the file into the project; remote files need --allow-remote",
+                )
                 raise ValueError(f"refused: {url}")
 
-        self.fetcher = Fetcher(allowed_protocols={"file", "data"})
+        protocols = {"file", "data", "http", "https"} if allow_remote else {"file", "data"}
+        self.fetcher = Fetcher(allowed_protocols=protocols)
 
 
 class _LogCollector(logging.Handler):
@@ -115,11 +119,12 @@ class Renderer:
         roots: list[Path],
         diagnostics: Diagnostics,
         options: dict[str, Any] | None = None,
+        allow_remote: bool = False,
     ) -> RenderResult:
         """Render ``html`` to PDF bytes; resources only from below ``roots``."""
         import weasyprint
 
-        fetcher = _ProjectFetcher(roots, diagnostics).fetcher
+        fetcher = _ProjectFetcher(roots, diagnostics, allow_remote).fetcher
         handler = _LogCollector(diagnostics)
         logger = logging.getLogger("weasyprint")
         logger.addHandler(handler)

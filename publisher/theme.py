@@ -14,7 +14,7 @@ from typing import Any
 
 from . import yamlpos
 from .charts import ChartStyle
-from .errors import Pos, PublisherError, did_you_mean
+from .errors import EnvironmentProblem, Pos, PublisherError, did_you_mean
 
 PACKAGE_ROOT = Path(__file__).resolve().parent.parent
 STYLES_DIR = PACKAGE_ROOT / "styles"
@@ -89,6 +89,25 @@ def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
     return merged
 
 
+def check_fonts(fonts_dir: Path = FONTS_DIR) -> None:
+    """Every font role's file must be readable and look like a font."""
+    for role, (family, filename) in FONT_ROLES.items():
+        path = fonts_dir / filename
+        try:
+            with path.open("rb") as handle:
+                magic = handle.read(4)
+        except OSError as exc:
+            raise EnvironmentProblem(
+                f"font file for role '{role}' ({family}) is unreadable: {path}: {exc.strerror}",
+                hint="restore assets/fonts/ from the repository, or regenerate it with `make fonts`",
+            ) from None
+        if magic not in (b"OTTO", b"\x00\x01\x00\x00", b"true", b"wOFF", b"wOF2"):
+            raise EnvironmentProblem(
+                f"font file for role '{role}' ({family}) is not a font: {path}",
+                hint="restore assets/fonts/ from the repository, or regenerate it with `make fonts`",
+            )
+
+
 def available_themes(project: Path | None = None) -> list[str]:
     """Names of the themes a project can use."""
     names = {p.name for p in STYLES_DIR.iterdir() if p.is_dir() and p.name != BASE_THEME}
@@ -107,6 +126,7 @@ def load_theme(name: str, project: Path | None, pos: Pos | None = None) -> Theme
     if not dirs or name == BASE_THEME:
         raise PublisherError(f"unknown theme '{name}'", pos, did_you_mean(name, available_themes(project)))
     dirs.append(STYLES_DIR / BASE_THEME)
+    check_fonts()
     tokens: dict[str, Any] = {}
     for folder in reversed(dirs):
         path = folder / "tokens.yaml"

@@ -77,7 +77,8 @@ def test_slow_subsetting_is_loud_and_strict_fails(make_project: ProjectMaker, mo
 def test_output_does_not_depend_on_system_fonts(make_project: ProjectMaker, tmp_path: Path) -> None:
     """A machine without any system font gives the same fonts and text."""
     root = make_project(
-        body="# 第一部分\n\n祖庙街道实现地区生产总值704.83亿元，甲3个，乙5个。\n\n![](chart:a)\n", charts={"a.yaml": BAR}
+        body="# 第一部分\n\n祖庙街道实现地区生产总值704.83亿元，甲3个，乙5个。\n\n![](chart:a)\n",
+        charts={"a.yaml": BAR},
     )
     conf = tmp_path / "fonts.conf"
     conf.write_text(

@@ -1,0 +1,144 @@
+"""Files a report refers to: images must exist, stay inside the project and be of sane size.
+
+Relative image paths are resolved against ``source/`` (where ``report.md``
+lives, as Markdown editors preview them). A reference that leaves the project
+(``..``, an absolute path, a symlink pointing out) is refused, and so is any
+``http(s)`` address unless remote resources are explicitly allowed. This is
+checked on the model, with positions; the PDF stage's URL fetcher refuses the
+same things again as a backstop.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from .errors import PublisherError
+from .model import (
+    Block,
+    Document,
+    Emph,
+    Heading,
+    Image,
+    Inline,
+    Link,
+    ListBlock,
+    Paragraph,
+    Quote,
+    Strong,
+    Table,
+)
+
+MAX_IMAGE_BYTES = 20 * 1024 * 1024
+MAX_IMAGE_PIXELS = 40_000_000
+
+
+def _inlines_of_block(block: Block) -> Iterator[list[Inline]]:
+    if isinstance(block, Heading):
+        yield block.content
+    elif isinstance(block, Paragraph):
+        if block.lead is not None:
+            yield block.lead.content
+        yield block.content
+    elif isinstance(block, ListBlock):
+        for item in block.items:
+            for child in item:
+                yield from _inlines_of_block(child)
+    elif isinstance(block, Quote):
+        for child in block.children:
+            yield from _inlines_of_block(child)
+    elif isinstance(block, Table):
+        for cell in block.header:
+            yield cell.content
+        for row in block.rows:
+            for cell in row:
+                yield cell.content
+
+
+def _images_in(nodes: list[Inline]) -> Iterator[Image]:
+    for node in nodes:
+        if isinstance(node, Image):
+            yield node
+        elif isinstance(node, Strong | Emph | Link):
+            yield from _images_in(node.children)
+
+
+def images(doc: Document) -> Iterator[Image]:
+    """Every image of the document, footnotes included."""
+    for block in doc.blocks:
+        for inlines in _inlines_of_block(block):
+            yield from _images_in(inlines)
+    for note in doc.footnotes.values():
+        yield from _images_in(note.content)
+
+
+def resolve_images(doc: Document, allow_remote: bool = False) -> None:
+    """Check every image reference and replace it by a ``file:`` URI inside the project."""
+    root = doc.root.resolve()
+    base = root / "source"
+    for image in images(doc):
+        src = image.src.strip()
+        scheme = urlsplit(src).scheme.lower()
+        if scheme in ("http", "https"):
+            if not allow_remote:
+                raise PublisherError(
+                    f"remote image '{src}' refused",
+                    image.pos,
+                    "download it into the project (e.g. source/images/) or build with --allow-remote",
+                )
+            continue
+        if scheme and len(scheme) > 1:  # not a Windows drive letter
+            raise PublisherError(
+                f"image address '{src}' is not allowed",
+                image.pos,
+                "use a path to a file inside the project, e.g. images/map.png",
+            )
+        path = Path(unquote(src.split("?")[0].split("#")[0]))
+        target = (path if path.is_absolute() else base / path).resolve()
+        if not target.is_relative_to(root):
+            raise PublisherError(
+                f"image '{src}' is outside the project",
+                image.pos,
+                "copy the file into the project (e.g. source/images/) and refer to it there",
+            )
+        if not target.is_file():
+            raise PublisherError(
+                f"image not found: {src}",
+                image.pos,
+                f"paths are relative to source/; looked for {target.relative_to(root)}",
+            )
+        _check_image_size(target, image)
+        image.src = target.as_uri()
+
+
+def _check_image_size(path: Path, image: Image) -> None:
+    size = path.stat().st_size
+    if size > MAX_IMAGE_BYTES:
+        raise PublisherError(
+            f"image '{image.src}' is {size // 1024 // 1024} MiB, more than {MAX_IMAGE_BYTES // 1024 // 1024} MiB",
+            image.pos,
+            "reduce it (300 dpi at print size is enough)",
+        )
+    if path.suffix.lower() == ".svg":
+        return
+    from PIL import Image as PILImage
+    from PIL import UnidentifiedImageError
+
+    try:
+        with PILImage.open(path) as picture:
+            width, height = picture.size
+    except (UnidentifiedImageError, OSError):
+        raise PublisherError(
+            f"'{image.src}' is not an image file this publisher can read",
+            image.pos,
+            "use PNG, JPEG, GIF, WebP or SVG",
+        ) from None
+    except PILImage.DecompressionBombError:
+        width, height = MAX_IMAGE_PIXELS + 1, 1
+    if width * height > MAX_IMAGE_PIXELS:
+        raise PublisherError(
+            f"image '{image.src}' has {width}×{height} pixels, more than {MAX_IMAGE_PIXELS // 1_000_000} million",
+            image.pos,
+            "scale it down: 300 dpi at its printed size is enough",
+        )
