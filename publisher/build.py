@@ -12,6 +12,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from . import charts
 from .charts.cache import ChartCache, chart_key
@@ -43,6 +44,14 @@ class BuildOptions:
     """Reuse charts drawn by earlier builds (``PROJECT/out/.cache``)."""
     allow_remote: bool = False
     """Let the report load ``http(s)`` resources (off: only project files)."""
+    extra_css: list[str] = field(default_factory=list)
+    """CSS added after the theme's (an edition's page setup, bleed, marks)."""
+    pdf_options: dict[str, Any] = field(default_factory=dict)
+    """Options passed to WeasyPrint's ``write_pdf`` (pdf_variant, attachments, …)."""
+    postprocess: Callable[[bytes], bytes] | None = None
+    """Turns the rendered PDF into the one written (e.g. booklet imposition)."""
+    output_name: str | None = None
+    """File name (without ``.pdf``) instead of the front matter's ``name``."""
 
 
 @dataclass
@@ -80,6 +89,7 @@ def _quiet(_: str) -> None:
 
 def output_path(options: BuildOptions, root: Path, name: str) -> Path:
     """Where the PDF goes."""
+    name = options.output_name or name
     if options.output is None:
         return root / "out" / f"{name}.pdf"
     if options.output.suffix.lower() == ".pdf":
@@ -153,7 +163,7 @@ def build(options: BuildOptions, renderer: Renderer | None = None, progress: Pro
     cache = ChartCache(root / "out" / ".cache" / "charts" if options.cache else None)
     draw_charts(prepared, cache)
     progress("html")
-    html = render_html(prepared.document, prepared.theme)
+    html = render_html(prepared.document, prepared.theme, extra_css=options.extra_css)
     out = output_path(options, root, prepared.document.meta.name)
     progress("pdf")
     renderer = renderer or Renderer()
@@ -163,10 +173,11 @@ def build(options: BuildOptions, renderer: Renderer | None = None, progress: Pro
         roots=[root, STYLES_DIR, FONTS_DIR],
         diagnostics=diagnostics,
         allow_remote=options.allow_remote,
-        options={"pdf_tags": False},
+        options={"pdf_tags": False, **options.pdf_options},
     )
     _fail_if_strict(options, diagnostics)
     progress("write")
-    write_atomic(out, result.pdf)
+    pdf = options.postprocess(result.pdf) if options.postprocess else result.pdf
+    write_atomic(out, pdf)
     seconds = time.perf_counter() - started
     return BuildResult(out, result.pages, seconds, prepared.document, diagnostics, cache.misses)

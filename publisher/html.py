@@ -51,7 +51,9 @@ def font_faces() -> str:
     return "\n".join(rules) + "\n"
 
 
-def render_html(doc: model.Document, theme: Theme, env: jinja2.Environment | None = None) -> str:
+def render_html(
+    doc: model.Document, theme: Theme, env: jinja2.Environment | None = None, extra_css: list[str] | None = None
+) -> str:
     """The whole report as HTML for WeasyPrint."""
     env = env or environment(theme)
     template = env.get_template("report.html.j2")
@@ -66,4 +68,5 @@ def render_html(doc: model.Document, theme: Theme, env: jinja2.Environment | Non
         stylesheets=[Path(p).as_uri() for p in theme.css_files()],
         paper=doc.meta.paper,
         tokens=theme.tokens,
+        extra_css=extra_css or [],
     )
