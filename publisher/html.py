@@ -7,9 +7,11 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+from markupsafe import Markup
 
 from . import model
 from .theme import FONT_ROLES, FONTS_DIR, Theme
+from .typeset.markup import typeset
 
 
 def _node_type(node: Any) -> str:
@@ -34,6 +36,7 @@ def environment(theme: Theme) -> jinja2.Environment:
     env.filters["node_type"] = _node_type
     env.filters["plain"] = model.plain_text
     env.filters["svg_data_uri"] = svg_data_uri
+    env.filters["typeset"] = typeset
     return env
 
 
@@ -56,6 +59,15 @@ def render_html(
 ) -> str:
     """The whole report as HTML for WeasyPrint."""
     env = env or environment(theme)
+    meta = doc.meta
+    compress = model.uses_compression(meta)
+
+    def typeset_filter(text: str) -> Markup:
+        if not meta.autospace and not compress:
+            return Markup.escape(text)
+        return typeset(text, meta.lang, compress=compress, autospace=meta.autospace)
+
+    env.filters["typeset"] = typeset_filter
     template = env.get_template("report.html.j2")
     toc = [h for h in doc.headings() if h.level <= doc.meta.toc_levels]
     return template.render(

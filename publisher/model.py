@@ -221,6 +221,22 @@ class Meta:
     """Heading levels listed in the table of contents."""
     run_in_level: int = 3
     """Heading level set run-in at the start of its paragraph (0: none)."""
+    normalize: bool = True
+    """Correct punctuation widths, full-width digits, Han–Latin spaces and quotes in the PDF (not the source)."""
+    autospace: bool = True
+    """Put ¼ em between Han and Latin letters or digits (never at a line edge)."""
+    compress_punctuation: bool | None = None
+    """Set two adjacent full-width marks in 1.5 em (default: on for zh-Hans, off for zh-Hant)."""
+    justify: bool = True
+    """Justify Chinese body text to both edges (off: ragged right)."""
+
+
+def uses_compression(meta: Meta) -> bool:
+    """Whether punctuation pairs are compressed for this document."""
+    if meta.compress_punctuation is not None:
+        return meta.compress_punctuation
+    lang = meta.lang.lower()
+    return lang.startswith("zh") and not any(tag in lang for tag in ("hant", "-tw", "-hk", "-mo"))
 
 
 @dataclass

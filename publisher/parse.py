@@ -37,6 +37,7 @@ from .model import (
     ThematicBreak,
 )
 from .source import Source
+from .typeset.normalize import normalize_document
 
 CHART_SCHEME = "chart:"
 _RAW_HTML = re.compile(r"<(?:!--|/?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>)")
@@ -231,6 +232,8 @@ def build_model(source: Source, diagnostics: Diagnostics) -> Document:
             diagnostics.warn(f"footnote [^{label}] is never referenced", note.pos)
     blocks = _merge_run_in(blocks, source.meta.run_in_level)
     doc = Document(source.meta, blocks, source.root, builder.footnotes)
+    if source.meta.normalize and source.meta.lang.lower().startswith("zh"):
+        normalize_document(doc)
     for n, heading in enumerate(doc.headings(), start=1):
         heading.id = f"h{n}"
     for n, figure in enumerate(doc.figures(), start=1):

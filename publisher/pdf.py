@@ -110,6 +110,9 @@ class Renderer:
     def __init__(self) -> None:
         from weasyprint.text.fonts import FontConfiguration
 
+        from .typeset import justify
+
+        justify.install()
         self.font_config = FontConfiguration()
 
     def render(

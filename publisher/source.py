@@ -174,6 +174,9 @@ def _check_type(key: str, value: Any, hint: Any, pos: Pos) -> Any:
     elif hint is int:
         if isinstance(value, int) and not isinstance(value, bool):
             return value
+    elif hint is bool:
+        if isinstance(value, bool):
+            return value
     elif origin in (typing.Union, __import__("types").UnionType) and type(None) in args:
         if value is None:
             return None
@@ -184,7 +187,7 @@ def _check_type(key: str, value: Any, hint: Any, pos: Pos) -> Any:
             return [v.strip() for v in re.split(r"[,，、]", value) if v.strip()]
         if isinstance(value, list):
             return [str(v) for v in value]
-    kind = {str: "text", int: "a whole number"}.get(hint, str(hint))
+    kind = {str: "text", int: "a whole number", bool: "true or false"}.get(hint, str(hint))
     if origin is list:
         kind = "a list"
     raise PublisherError(

@@ -1,0 +1,1 @@
+"""Chinese typography: text normalisation, markup for spacing and compression, justification."""

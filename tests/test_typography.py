@@ -1,0 +1,124 @@
+"""Chinese typography, measured on the PDF: justification, prohibitions, compression, spacing."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+
+import pytest
+
+from publisher.typeset import justify
+from publisher.typeset.markup import typeset
+from publisher.typeset.measure import Report, body_lines, measure
+from publisher.typeset.normalize import normalize
+
+from .conftest import REPO, Sample, pdftotext
+
+MM = 72 / 25.4
+BODY_PT = 11.5
+
+
+@pytest.fixture(scope="module")
+def report(sample: Sample) -> Report:
+    lines = body_lines(sample.pdf, BODY_PT, first_page=3)
+    return measure(lines, 25 * MM, (210 - 25) * MM)
+
+
+def test_every_line_but_the_last_of_a_paragraph_is_flush(report: Report) -> None:
+    assert report.lines > 300
+    assert report.not_flush == []
+
+
+def test_no_line_starts_or_ends_with_a_forbidden_mark(report: Report) -> None:
+    assert report.forbidden_start == []
+    assert report.forbidden_end == []
+
+
+def test_no_half_width_punctuation_between_han(report: Report) -> None:
+    assert report.half_width_between_han == []
+
+
+def test_adjacent_marks_take_one_and_a_half_em(report: Report) -> None:
+    assert len(report.pairs) > 30
+    assert all(1.45 <= width <= 1.65 for width in report.pairs), sorted(report.pairs)
+
+
+def test_han_latin_gap_is_about_a_quarter_em(report: Report) -> None:
+    assert len(report.han_latin_gaps) > 100
+    assert all(0.12 <= gap <= 0.35 for gap in report.han_latin_gaps), sorted(report.han_latin_gaps)
+
+
+def test_extracted_text_has_no_space_between_han(sample: Sample) -> None:
+    text = pdftotext(sample.pdf)
+    assert re.findall(r"[\u4e00-\u9fff] +[\u4e00-\u9fff]", text) == []
+    # the corrected punctuation is what a reader copies
+    assert "一年来，我们坚持做好以下工作：" in text
+
+
+def test_no_spacing_at_line_edges(report: Report, sample: Sample) -> None:
+    lines = body_lines(sample.pdf, BODY_PT, first_page=3)
+    left = 25 * MM
+    for line in lines:
+        if line.text[0].isascii() and line.text[0].isalnum():  # a line starting with a number
+            assert line.x0 == pytest.approx(left, abs=0.5) or line.x0 == pytest.approx(left + 2 * BODY_PT, abs=0.5)
+
+
+def test_justification_supports_only_pinned_weasyprint() -> None:
+    import weasyprint
+
+    assert justify.supported(weasyprint.__version__)
+    assert not justify.supported("71.0") and not justify.supported("69.0")
+    pyproject = (REPO / "pyproject.toml").read_text()
+    assert '"weasyprint>=70,<71"' in pyproject
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ("一年来,我们坚持", "一年来，我们坚持"),
+        ("(一)政治建设", "（一）政治建设"),
+        ("政策(“祖七条”),完成", "政策（“祖七条”），完成"),
+        ("生产总值704.83 亿元,同比增长 8.0%。", "生产总值704.83亿元，同比增长8.0%。"),
+        ("PM2.5浓度", "PM2.5浓度"),
+        ("比例尺1:500,共1,200.5万元", "比例尺1:500，共1,200.5万元"),
+        ("见https://example.org/a,b,c页", "见https://example.org/a,b,c页"),
+        ("《Nature》,好", "《Nature》，好"),
+        ("２０２１年ＧＤＰ", "2021年GDP"),
+        ('他说"好的"。', "他说“好的”。"),
+        ("Hello, world (and more).", "Hello, world (and more)."),
+        ("(PM2.5)浓度", "(PM2.5)浓度"),
+        ("真的?好!", "真的？好！"),
+    ],
+)
+def test_normaliser(source: str, expected: str) -> None:
+    assert normalize(source)[0] == expected
+
+
+def test_normaliser_reports_each_change_with_its_offset() -> None:
+    text, changes = normalize("增长 8.0%,好")
+    assert text == "增长8.0%，好"
+    assert [(c.offset, c.old, c.new, c.rule) for c in changes] == [(2, " ", "", "space"), (7, ",", "，", "punct")]
+
+
+@pytest.mark.parametrize(
+    ("text", "html"),
+    [
+        ("总值704.83亿元", '总值<span class="aut-l aut-r">704.83</span>亿元'),
+        ("好。”然后", '好<span class="halt">。</span>”\u200b然后'),
+        ("抓好“改”“建”", '抓好\u200b“改<span class="halt">”</span>\u200b“建”'),
+        ("（“甲", '（<span class="halt">“</span>甲'),
+        ("我们——坚持", '我<span class="nobr">们——</span>坚持'),
+        ("a<b", "a&lt;b"),
+    ],
+)
+def test_markup(text: str, html: str) -> None:
+    assert str(typeset(text)) == html
+
+
+def test_markup_leaves_other_languages_alone() -> None:
+    assert str(typeset("GDP grew 8.0% in 2021", "en")) == "GDP grew 8.0% in 2021"
+
+
+def test_pdf_text_of_a_line_is_the_source(sample: Sample) -> None:
+    out = subprocess.run(["pdftotext", "-f", "4", "-l", "4", str(sample.pdf), "-"], capture_output=True, text=True)
+    assert "2021年是中国共产党成立100周年，也是“十四五”规划开局之年。" in re.sub(r"\s+", "", out.stdout)
