@@ -19,6 +19,7 @@ from .charts.cache import ChartCache, chart_key
 from .charts.check import check_spec
 from .charts.crosscheck import cross_check, stated_numbers
 from .errors import Diagnostics, Pos, PublisherError, did_you_mean
+from .fonts import roles as font_roles
 from .html import render_html
 from .model import Document
 from .parse import build_model
@@ -26,6 +27,7 @@ from .pdf import SLOW_SUBSET_HINT, Renderer, harfbuzz_subset_available, write_at
 from .resources import resolve_images
 from .source import Source, load_source
 from .theme import FONTS_DIR, STYLES_DIR, Theme, load_theme
+from .typeset.glyphs import check_glyphs
 
 
 @dataclass
@@ -52,6 +54,8 @@ class BuildOptions:
     """Turns the rendered PDF into the one written (e.g. booklet imposition)."""
     output_name: str | None = None
     """File name (without ``.pdf``) instead of the front matter's ``name``."""
+    allow_missing_glyphs: bool = False
+    """Warn instead of failing when a character is in no font of its role."""
 
 
 @dataclass
@@ -133,6 +137,7 @@ def prepare(options: BuildOptions, diagnostics: Diagnostics | None = None, progr
                 spec.pos,
                 f"place it with ![](chart:{spec.id}) or delete the spec",
             )
+    check_glyphs(doc, source, font_roles(theme.tokens), diagnostics, options.allow_missing_glyphs)
     stated = stated_numbers(source.body, Pos(source.main.path), source.body_line)
     checked = cross_check(list(specs.values()), stated, diagnostics)
     return Prepared(source, theme, doc, specs, diagnostics, checked)

@@ -22,4 +22,12 @@ def info_lines() -> list[str]:
         path = FONTS_DIR / filename
         state = "" if path.is_file() else "  (MISSING)"
         lines.append(f"  {role:10} {family:16} {path}{state}")
+    from .fonts import roles
+    from .theme import available_themes, load_theme
+
+    for name in available_themes():
+        lines.append(f"theme {name}: font roles (families tried in order; the first installed one draws)")
+        for role, chain in roles(load_theme(name, None).tokens).items():
+            shown = "; ".join(f"{f.family} = {f.path or 'not installed'}" for f in chain)
+            lines.append(f"  {role:10} {shown}")
     return lines

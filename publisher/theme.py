@@ -46,8 +46,12 @@ class Theme:
         return [d / "theme.css" for d in reversed(self.dirs) if (d / "theme.css").is_file()]
 
     def css_variables(self) -> str:
-        """The tokens as CSS custom properties on ``:root``."""
-        lines = [f"  --{key}: {value};" for key, value in _flatten(self.tokens)]
+        """The tokens as CSS custom properties on ``:root``; font roles as ``--font-ROLE`` family lists."""
+        tokens = {k: v for k, v in self.tokens.items() if k != "fonts"}
+        lines = [f"  --{key}: {value};" for key, value in _flatten(tokens)]
+        for role, families in self.tokens.get("fonts", {}).items():
+            names = ", ".join('"' + str(f).replace('"', "") + '"' for f in families)
+            lines.append(f"  --font-{role}: {names};")
         return ":root {\n" + "\n".join(lines) + "\n}\n"
 
     def chart_style(self, paper: str) -> ChartStyle:

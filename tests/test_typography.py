@@ -6,13 +6,15 @@ import re
 import subprocess
 
 import pytest
+from click.testing import CliRunner
 
+from publisher.cli import main
 from publisher.typeset import justify
 from publisher.typeset.markup import typeset
 from publisher.typeset.measure import Report, body_lines, measure
 from publisher.typeset.normalize import normalize
 
-from .conftest import REPO, Sample, pdftotext
+from .conftest import REPO, ProjectMaker, Sample, pdftotext
 
 MM = 72 / 25.4
 BODY_PT = 11.5
@@ -122,3 +124,42 @@ def test_markup_leaves_other_languages_alone() -> None:
 def test_pdf_text_of_a_line_is_the_source(sample: Sample) -> None:
     out = subprocess.run(["pdftotext", "-f", "4", "-l", "4", str(sample.pdf), "-"], capture_output=True, text=True)
     assert "2021年是中国共产党成立100周年，也是“十四五”规划开局之年。" in re.sub(r"\s+", "", out.stdout)
+
+
+def test_a_character_no_font_has_stops_the_build(make_project: ProjectMaker) -> None:
+    root = make_project(body="# 一\n\n这里有一个字𰀀不在字库里。\n")
+    result = CliRunner().invoke(main, ["build", str(root)])
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[0] == "source/report.md:8:7: error: U+30000 '𰀀' is not in any font for body"
+    assert "--allow-missing-glyphs" in result.stderr and "Traceback" not in result.stderr
+    assert not (root / "out" / "t.pdf").exists()
+    allowed = CliRunner().invoke(main, ["build", str(root), "--allow-missing-glyphs"])
+    assert allowed.exit_code == 0
+    assert "warning: U+30000" in allowed.stderr
+
+
+def test_missing_glyph_in_a_heading_names_the_heading_role(make_project: ProjectMaker) -> None:
+    root = make_project(body="# 第一部分𰀁\n\n正文。\n")
+    result = CliRunner().invoke(main, ["check", str(root)])
+    assert result.stderr.startswith("source/report.md:6:7: error: U+30001 '𰀁' is not in any font for heading")
+
+
+def test_check_fix_rewrites_the_source_and_keeps_a_backup(make_project: ProjectMaker) -> None:
+    original = "# 一\n\n一年来,我们实现生产总值704.83 亿元,增长 8.0%。\n\n```\ncode, stays\n```\n"
+    root = make_project(body=original)
+    report = root / "source" / "report.md"
+    before = report.read_text(encoding="utf-8")
+    listed = CliRunner().invoke(main, ["check", str(root)])
+    assert "4 typography corrections" in listed.stdout
+    fixed = CliRunner().invoke(main, ["check", str(root), "--fix"])
+    assert fixed.exit_code == 0
+    assert fixed.stdout.splitlines()[:2] == [
+        "source/report.md:8:4: punct: ',' → '，'",
+        "source/report.md:8:19: space: '␣' → ''",
+    ]
+    assert (root / "source" / "report.md.bak").read_text(encoding="utf-8") == before
+    after = report.read_text(encoding="utf-8")
+    assert "一年来，我们实现生产总值704.83亿元，增长8.0%。" in after
+    assert "code, stays" in after
+    again = CliRunner().invoke(main, ["check", str(root)])
+    assert "typography corrections" not in again.stdout

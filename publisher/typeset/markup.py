@@ -19,18 +19,19 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 
 from markupsafe import Markup, escape
 
-from .chars import FULL_WIDTH_MARKS, HAN, LATIN_RUN, OPENING, is_han
+from .chars import FULL_WIDTH_MARKS, LATIN_RUN, OPENING, is_han
 
 
 def _halted(text: str) -> set[int]:
     """Indices of the marks to set half-width (zero-width spaces do not separate a pair)."""
     chosen: set[int] = set()
     visible = [i for i, char in enumerate(text) if char != "\u200b"]
-    for i, j in zip(visible, visible[1:], strict=False):
+    for i, j in itertools.pairwise(visible):
         a, b = text[i], text[j]
         if a in FULL_WIDTH_MARKS and b in FULL_WIDTH_MARKS:
             chosen.add(j if (a in OPENING and b in OPENING) else i)

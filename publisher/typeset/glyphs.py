@@ -1,0 +1,100 @@
+"""The glyph check: every character must be in a font of the role that draws it.
+
+Run before rendering, so a character no font has stops the build with its
+``file:line:col`` instead of printing as a box (tofu) or, worse, silently in
+some other face.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+from ..errors import Diagnostics, Pos, PublisherError
+from ..fonts import RoleFont, covers
+from ..model import Document, Heading, Inline, ListBlock, Paragraph, Quote, Table, plain_text
+from ..source import Source
+
+_IGNORED = {"\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u00ad"}
+
+
+def _texts(doc: Document, report: Path) -> Iterator[tuple[str, str, Pos]]:
+    """(role, text, position of its block) for all text of the document."""
+
+    def inline_text(nodes: list[Inline]) -> str:
+        return plain_text(nodes)
+
+    def block_texts(block: object, role: str = "body") -> Iterator[tuple[str, str, Pos]]:
+        if isinstance(block, Heading):
+            yield ("heading", block.text, block.pos)
+        elif isinstance(block, Paragraph):
+            if block.lead is not None:
+                yield ("kai", block.lead.text, block.lead.pos)
+            yield (role, inline_text(block.content), block.pos)
+        elif isinstance(block, ListBlock):
+            for item in block.items:
+                for child in item:
+                    yield from block_texts(child, role)
+        elif isinstance(block, Quote):
+            for child in block.children:
+                yield from block_texts(child, role)
+        elif isinstance(block, Table):
+            for cell in block.header:
+                yield ("figure", inline_text(cell.content), block.pos)
+            for row in block.rows:
+                for cell in row:
+                    yield ("figure", inline_text(cell.content), block.pos)
+
+    for block in doc.blocks:
+        yield from block_texts(block)
+    for note in doc.footnotes.values():
+        yield ("body", inline_text(note.content), note.pos)
+    for figure in doc.figures():
+        spec = figure.chart
+        if spec is None:
+            continue
+        texts = [spec.caption_text, spec.unit, spec.note, *spec.labels, *spec.value_labels, *spec.columns]
+        texts += [s.name for s in spec.series] + [cell for row in spec.rows for cell in row]
+        texts += [t for item in spec.items for t in (item.label, item.unit, item.note)]
+        yield ("figure", "".join(texts) + "单位：图0123456789.%▲▼同比增长下降", spec.pos)
+    meta = doc.meta
+    for text in (meta.title, meta.subtitle, meta.organisation, meta.date):
+        yield ("title", text, Pos(report, 1, 1))
+
+
+def _locate(source: Source, pos: Pos, char: str) -> Pos:
+    """The position of ``char`` at or after ``pos`` in the report (best effort)."""
+    if pos.path != source.main.path:
+        return pos
+    lines = source.main.text.split("\n")
+    for index in range(max(pos.line - 1, 0), len(lines)):
+        col = lines[index].find(char)
+        if col >= 0:
+            return Pos(pos.path, index + 1, col + 1)
+    return pos
+
+
+def check_glyphs(
+    doc: Document, source: Source, roles: dict[str, list[RoleFont]], diagnostics: Diagnostics, allow_missing: bool
+) -> None:
+    """Raise (or warn, with ``allow_missing``) for the first character no font of its role has."""
+    seen: set[tuple[str, str]] = set()
+    for role, text, pos in _texts(doc, source.main.path):
+        chain = roles.get(role) or roles.get("body") or []
+        files = [f.path for f in chain if f.path is not None]
+        for char in text:
+            if char.isspace() or char in _IGNORED or (role, char) in seen:
+                continue
+            seen.add((role, char))
+            if any(covers(path, char) for path in files):
+                continue
+            where = _locate(source, pos, char)
+            message = f"U+{ord(char):04X} '{char}' is not in any font for {role}"
+            families = ", ".join(f.family for f in chain) or "none"
+            hint = (
+                f"the {role} fonts are: {families}; add a font that has it to `fonts: {role}:` in the theme's "
+                "tokens.yaml, or build with --allow-missing-glyphs"
+            )
+            if not allow_missing:
+                raise PublisherError(message, where, hint)
+            diagnostics.warn(message, where, hint)
