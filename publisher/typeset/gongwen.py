@@ -1,0 +1,104 @@
+"""GB/T 9704-2012 compliance, measured on a built PDF (``publisher check --theme gongwen``)."""
+
+from __future__ import annotations
+
+import collections
+import itertools
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from .chars import FULL_WIDTH_MARKS, is_han
+from .measure import body_lines
+
+MM = 72 / 25.4
+LEFT_MM, RIGHT_MM, TOP_MM, AREA_HEIGHT_MM = 28.0, 210.0 - 26.0, 37.0, 225.0
+LINES_PER_PAGE, CHARS_PER_LINE, BODY_PT, TITLE_PT, FOLIO_PT = 22, 28, 16.0, 22.0, 14.0
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One requirement of the standard and what the PDF shows."""
+
+    name: str
+    expected: str
+    measured: str
+    ok: bool
+
+
+def compliance(pdf_path: Path) -> list[Rule]:
+    """Measure ``pdf_path`` against the GB/T 9704 layout rules."""
+    import pdfplumber
+
+    rules: list[Rule] = []
+    with pdfplumber.open(pdf_path) as pdf:
+        sizes = {(round(float(p.width)), round(float(p.height))) for p in pdf.pages}
+        rules.append(Rule("paper", "A4 210 × 297 mm", ", ".join(f"{w / MM:.0f} × {h / MM:.0f} mm" for w, h in sizes),
+                          sizes == {(595, 842)}))  # fmt: skip
+        title = [c for c in pdf.pages[0].chars if abs(float(c["size"]) - TITLE_PT) < 0.3]
+        rules.append(Rule("title 2号 (22 pt)", "22 pt, centred", f"{len(title)} characters at 22 pt", bool(title)))
+        folios = _folios(pdf)
+    lines = body_lines(pdf_path, BODY_PT, fonts=("",))
+    per_page = collections.Counter(line.page for line in lines)
+    most = max(per_page.values(), default=0)
+    full = [page for page, n in per_page.items() if n == most]
+    rules.append(Rule("lines per full page", f"{LINES_PER_PAGE}", f"{most} on {len(full)} of {len(per_page)} pages",
+                      most == LINES_PER_PAGE))  # fmt: skip
+    left = min((line.x0 for line in lines), default=0) / MM
+    rules.append(Rule("left margin (订口)", f"{LEFT_MM:.0f} mm", f"{left:.1f} mm", abs(left - LEFT_MM) < 0.5))
+    right = max((line.x1 for line in lines), default=0) / MM
+    rules.append(Rule("type area width", "156 mm", f"{right - left:.1f} mm", abs(right - RIGHT_MM) < 0.6))
+    tops = [min(line.top for line in lines if line.page == page) / MM for page in full]
+    bottoms = [max(float(c["bottom"]) for line in lines if line.page == page for c in line.chars) / MM for page in full]
+    inside = all(t >= TOP_MM - 0.1 for t in tops) and all(b <= TOP_MM + AREA_HEIGHT_MM + 0.1 for b in bottoms)
+    rules.append(Rule("type area height", "225 mm from 37 mm", f"text from {min(tops, default=0):.1f} to "
+                      f"{max(bottoms, default=0):.1f} mm", inside))  # fmt: skip
+    counts = collections.Counter(
+        len(line.text)
+        for line in lines
+        if all(is_han(c) or c in FULL_WIDTH_MARKS for c in line.text)
+        and not any(a in FULL_WIDTH_MARKS and b in FULL_WIDTH_MARKS for a, b in itertools.pairwise(line.text))
+        and abs(line.x0 - LEFT_MM * MM) < 1
+        and abs(line.x1 - RIGHT_MM * MM) < 1
+    )
+    # The grid holds 28; a line whose last character had to move to the next line with a
+    # mark that may not start a line (避头尾) holds fewer, spread to the full width.
+    chars = counts.most_common(1)[0][0] if counts else 0
+    fewer = sum(n for length, n in counts.items() if length < chars)
+    rules.append(Rule("characters per line", f"{CHARS_PER_LINE}, never more",
+                      f"{chars} on {counts[chars]} full Chinese lines ({fewer} lines spread by line-break rules), "
+                      f"at most {max(counts, default=0)}",
+                      chars == CHARS_PER_LINE and max(counts, default=0) == CHARS_PER_LINE))  # fmt: skip
+    size = collections.Counter(round(line.size, 1) for line in lines).most_common(1)
+    rules.append(Rule("body 3号 (16 pt)", "16 pt", f"{size[0][0] if size else 0} pt", bool(size)))
+    rules.append(_folio_rule(folios))
+    return rules
+
+
+def _folios(pdf: object) -> list[tuple[int, str, float, float, float, float]]:
+    found = []
+    for index, page in enumerate(pdf.pages):  # type: ignore[attr-defined]
+        bottom = (TOP_MM + AREA_HEIGHT_MM) * MM
+        chars = [c for c in page.chars if abs(float(c["size"]) - FOLIO_PT) < 0.3 and float(c["top"]) > bottom]
+        if chars:
+            text = "".join(str(c["text"]) for c in chars)
+            found.append((index, text, min(float(c["x0"]) for c in chars), max(float(c["x1"]) for c in chars),
+                          min(float(c["top"]) for c in chars), float(page.width)))  # fmt: skip
+    return found
+
+
+def _folio_rule(folios: list[tuple[int, str, float, float, float, float]]) -> Rule:
+    problems = []
+    for index, text, x0, x1, top, _width in folios:
+        number = index + 1
+        if re.sub(r"\s", "", text) != f"—{number}—":
+            problems.append(f"page {number}: '{text}'")
+        elif number % 2 and abs(x1 - (RIGHT_MM * MM - FOLIO_PT)) > 1.5:
+            problems.append(f"page {number}: ends {x1 / MM:.1f} mm, expected one character inside the right edge")
+        elif not number % 2 and abs(x0 - (LEFT_MM * MM + FOLIO_PT)) > 1.5:
+            problems.append(f"page {number}: starts {x0 / MM:.1f} mm, expected one character inside the left edge")
+        elif top / MM < TOP_MM + AREA_HEIGHT_MM + 7 - 0.1:
+            problems.append(f"page {number}: {top / MM - TOP_MM - AREA_HEIGHT_MM:.1f} mm below the type area")
+    measured = "; ".join(problems[:3]) if problems else f"{len(folios)} pages: — N —, odd right, even left, 7 mm below"
+    return Rule("page numbers 4号", "— N — 14 pt, odd right / even left, one character in, 7 mm below",
+                measured, bool(folios) and not problems)  # fmt: skip
