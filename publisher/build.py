@@ -145,7 +145,8 @@ def prepare(options: BuildOptions, diagnostics: Diagnostics | None = None, progr
 
 def draw_charts(prepared: Prepared, cache: ChartCache) -> None:
     """Draw every placed chart, or take it from ``cache``."""
-    style = prepared.theme.chart_style(prepared.document.meta.paper)
+    meta = prepared.document.meta
+    style = prepared.theme.chart_style(meta.paper, meta.lang)
     for figure in prepared.document.figures():
         key = chart_key(figure.chart, style)
         rendered = cache.get(key)

@@ -10,6 +10,7 @@ import jinja2
 from markupsafe import Markup
 
 from . import model
+from .i18n import labels
 from .theme import FONT_ROLES, FONTS_DIR, Theme
 from .typeset.markup import typeset
 
@@ -80,5 +81,6 @@ def render_html(
         stylesheets=[Path(p).as_uri() for p in theme.css_files()],
         paper=doc.meta.paper,
         tokens=theme.tokens,
+        labels=labels(doc.meta.lang),
         extra_css=extra_css or [],
     )

@@ -54,8 +54,11 @@ class Theme:
             lines.append(f"  --font-{role}: {names};")
         return ":root {\n" + "\n".join(lines) + "\n}\n"
 
-    def chart_style(self, paper: str) -> ChartStyle:
-        """Chart styling from the same tokens the CSS uses."""
+    def chart_style(self, paper: str, lang: str = "zh-CN") -> ChartStyle:
+        """Chart styling from the same tokens the CSS uses, with the words of ``lang``."""
+        from .i18n import labels
+
+        words = labels(lang)
         colour = self.tokens["color"]
         width = float(self.tokens["page"][paper.lower()]["content-width-mm"])
         return ChartStyle(
@@ -67,6 +70,9 @@ class Theme:
             font_size=float(self.tokens["chart"]["font-size-pt"]),
             line_width=float(self.tokens["chart"]["line-width-pt"]),
             width_mm=width,
+            unit_label=words["unit"],
+            up_label=words["up"],
+            down_label=words["down"],
         )
 
 

@@ -230,6 +230,21 @@ def gb2312_chars() -> set[int]:
     return chars
 
 
+def big5_common_chars() -> set[int]:
+    """The 5,401 common characters of Big5 (常用字, 0xA440..0xC67E), for Traditional Chinese."""
+    chars: set[int] = set()
+    for hi in range(0xA4, 0xC7):
+        for lo in (*range(0x40, 0x7F), *range(0xA1, 0xFF)):
+            if (hi, lo) > (0xC6, 0x7E):
+                continue
+            try:
+                text = bytes((hi, lo)).decode("big5")
+            except UnicodeDecodeError:
+                continue
+            chars.update(ord(c) for c in text)
+    return chars
+
+
 def text_chars(paths: Iterable[Path]) -> set[int]:
     """Every printable character of the given UTF-8 files (controls dropped)."""
     chars: set[int] = set()
@@ -243,11 +258,13 @@ def text_chars(paths: Iterable[Path]) -> set[int]:
 def charset(extra_text_files: Iterable[Path] = ()) -> set[int]:
     """The code points the bundled fonts should cover.
 
-    GB 2312, the blocks in :data:`EXTRA_RANGES`, :data:`MUST_HAVE` and every
-    character of ``extra_text_files``.  Characters a source font lacks are
+    GB 2312, the common characters of Big5 (so Traditional Chinese reports
+    set with ``lang: zh-TW``/``zh-Hant`` find their glyphs; the fonts' ``locl``
+    feature picks the regional forms), the blocks in :data:`EXTRA_RANGES`,
+    :data:`MUST_HAVE` and every character of ``extra_text_files``.  Characters a source font lacks are
     silently skipped by the subsetter.
     """
-    chars = gb2312_chars()
+    chars = gb2312_chars() | big5_common_chars()
     for first, last, _ in EXTRA_RANGES:
         chars.update(range(first, last + 1))
     chars.update(ord(c) for c in MUST_HAVE)
@@ -595,6 +612,8 @@ def write_readme(
         "",
         "- GB 2312: every two-byte code 0xA1A1–0xF7FE that Python's `gb2312` codec",
         f"  decodes ({len(gb2312_chars())} characters);",
+        "- Big5 common characters (常用字, 0xA440–0xC67E, "
+        f"{len(big5_common_chars())} characters) for Traditional Chinese;",
         "- these ranges:",
         ranges,
         "- U+00B7 MIDDLE DOT and U+2014 EM DASH explicitly (Python's `gb2312` codec",

@@ -45,6 +45,12 @@ class ChartStyle:
     """Width of axis lines in points (lines of a line chart are drawn thicker)."""
     width_mm: float
     """Width of the text column: charts are drawn at their printed size."""
+    unit_label: str = "单位："
+    """Printed before the unit (per document language)."""
+    up_label: str = "同比增长"
+    """KPI change up (per document language)."""
+    down_label: str = "同比下降"
+    """KPI change down (per document language)."""
 
 
 @dataclass(frozen=True)

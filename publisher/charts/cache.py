@@ -1,14 +1,15 @@
 """A disk cache of drawn charts, keyed by everything that changes the drawing.
 
 The key hashes the spec's fields, the chart style (tokens), the font files
-(size and modification time) and the versions of the publisher and
-matplotlib, so an unchanged chart is never drawn again and a changed one
+(size and modification time), the chart code and the versions of the
+publisher and matplotlib, so an unchanged chart is never drawn again and a changed one
 always is.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import json
 import os
@@ -29,6 +30,15 @@ def _spec_fields(spec: ChartSpec) -> dict[str, Any]:
     return fields
 
 
+@functools.cache
+def _code_hash() -> str:
+    """A hash of the chart code itself: a changed kind must not reuse old drawings."""
+    digest = hashlib.sha256()
+    for path in sorted(Path(__file__).parent.glob("*.py")):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
 def chart_key(spec: ChartSpec, style: ChartStyle) -> str:
     """A hash of all that goes into drawing ``spec`` with ``style``."""
     import matplotlib
@@ -43,6 +53,7 @@ def chart_key(spec: ChartSpec, style: ChartStyle) -> str:
         "spec": _spec_fields(spec),
         "style": dataclasses.asdict(style) | {"font_files": fonts},
         "publisher": __version__,
+        "code": _code_hash(),
         "matplotlib": matplotlib.__version__,
     }
     blob = json.dumps(payload, sort_keys=True, ensure_ascii=False, default=str)

@@ -90,7 +90,7 @@ def _clean_axes(ax: Any, value_axis: str) -> None:
 def _unit_note(ax: Any, spec: ChartSpec, style: ChartStyle) -> None:
     if spec.unit:
         ax.text(
-            0, 1.02, f"单位：{spec.unit}", transform=ax.transAxes, ha="left", va="bottom",
+            0, 1.02, f"{style.unit_label}{spec.unit}", transform=ax.transAxes, ha="left", va="bottom",
             color=style.muted, fontsize=style.font_size * 0.9,
         )  # fmt: skip
 
@@ -289,10 +289,10 @@ def kpi(spec: ChartSpec, style: ChartStyle) -> Rendered:
         change = ""
         if item.change is not None:
             mark, cls = ("▲", "up") if item.change >= 0 else ("▼", "down")
-            word = "增长" if item.change >= 0 else "下降"
+            word = style.up_label if item.change >= 0 else style.down_label
             change = (
                 f'<span class="kpi-change {cls}"><span class="kpi-mark">{mark}</span>'
-                f" 同比{word} {escape(format_number(abs(item.change)))}%</span>"
+                f" {escape(word)} {escape(format_number(abs(item.change)))}%</span>"
             )
         note = f'<span class="kpi-note">{escape(item.note)}</span>' if item.note else ""
         cards.append(

@@ -12,7 +12,7 @@ CJK_PUNCT = (
 )
 """Full-width punctuation and CJK symbols (including curly quotes, dashes, ellipsis, middle dot)."""
 
-OPENING = "（《「『“‘〈【〔［｛"
+OPENING = "（《「『“‘〈【〔［｛﹁﹃"
 """Marks that may not end a line."""
 CLOSING = "，。、；：？！）》」』”’〉】〕］｝"
 """Marks that may not start a line."""

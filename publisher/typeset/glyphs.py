@@ -12,6 +12,7 @@ from pathlib import Path
 
 from ..errors import Diagnostics, Pos, PublisherError
 from ..fonts import RoleFont, covers
+from ..i18n import labels
 from ..model import Document, Heading, Inline, ListBlock, Paragraph, Quote, Table, plain_text
 from ..source import Source
 
@@ -56,7 +57,8 @@ def _texts(doc: Document, report: Path) -> Iterator[tuple[str, str, Pos]]:
         texts = [spec.caption_text, spec.unit, spec.note, *spec.labels, *spec.value_labels, *spec.columns]
         texts += [s.name for s in spec.series] + [cell for row in spec.rows for cell in row]
         texts += [t for item in spec.items for t in (item.label, item.unit, item.note)]
-        yield ("figure", "".join(texts) + "单位：图0123456789.%▲▼同比增长下降", spec.pos)
+        words = "".join(labels(doc.meta.lang).values())
+        yield ("figure", "".join(texts) + words + "0123456789.%▲▼", spec.pos)
     meta = doc.meta
     for text in (meta.title, meta.subtitle, meta.organisation, meta.date):
         yield ("title", text, Pos(report, 1, 1))

@@ -49,7 +49,7 @@ def find_fixes(source: Source) -> tuple[list[Fix], str]:
             out.append(line)
             continue
         masked = _MASKED.sub(lambda m: "\x00" * len(m[0]), line)
-        _, changes = normalize(masked)
+        _, changes = normalize(masked, source.meta.lang)
         new_line = list(line)
         for change in sorted(changes, key=lambda c: c.offset, reverse=True):
             new_line[change.offset : change.offset + len(change.old)] = list(change.new)

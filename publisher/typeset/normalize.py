@@ -49,7 +49,7 @@ class Change:
     """The rule that made the change."""
 
 
-def _substitutions(text: str, free: Callable[[int, int], bool]) -> list[Change]:
+def _substitutions(text: str, free: Callable[[int, int], bool], quotes: tuple[str, str, str, str]) -> list[Change]:
     """One-for-one character changes found in ``text`` (widths, brackets, quotes)."""
     found: list[Change] = []
     for match in _FULLWIDTH_ALNUM.finditer(text):
@@ -62,7 +62,7 @@ def _substitutions(text: str, free: Callable[[int, int], bool]) -> list[Change]:
         if _HAN.search(match[1]) and free(*match.span()):
             found.append(Change(match.start(), "(", "（", "punct"))
             found.append(Change(match.end() - 1, ")", "）", "punct"))
-    for pattern, (left, right) in ((_DQUOTES, ("“", "”")), (_SQUOTES, ("‘", "’"))):
+    for pattern, (left, right) in ((_DQUOTES, quotes[:2]), (_SQUOTES, quotes[2:])):
         for match in pattern.finditer(text):
             if _HAN.search(match[1]) and free(*match.span()):
                 found.append(Change(match.start(), match[0][0], left, "quotes"))
@@ -70,8 +70,15 @@ def _substitutions(text: str, free: Callable[[int, int], bool]) -> list[Change]:
     return found
 
 
-def normalize(text: str) -> tuple[str, list[Change]]:
-    """Normalise Chinese text; returns the new text and the changes (offsets in ``text``)."""
+def normalize(text: str, lang: str = "zh-CN") -> tuple[str, list[Change]]:
+    """Normalise Chinese text; returns the new text and the changes (offsets in ``text``).
+
+    Straight quotes become “” ‘’ in Simplified Chinese and 「」 『』 in Traditional
+    Chinese (``zh-TW``, ``zh-HK``, ``zh-Hant``).
+    """
+    from ..i18n import script
+
+    quotes = ("「", "」", "『", "』") if script(lang) == "zh-Hant" else ("“", "”", "‘", "’")
     protected = [m.span() for m in _URL.finditer(text)]
 
     def free(start: int, end: int) -> bool:
@@ -82,7 +89,7 @@ def normalize(text: str) -> tuple[str, list[Change]]:
     work = list(text)
     changes: dict[int, Change] = {}
     for _ in range(4):
-        found = [c for c in _substitutions("".join(work), free) if work[c.offset] != c.new]
+        found = [c for c in _substitutions("".join(work), free, quotes) if work[c.offset] != c.new]
         if not found:
             break
         for change in found:
@@ -110,7 +117,7 @@ def normalize_document(doc: Document) -> None:
     def visit(nodes: list[Inline]) -> None:
         for node in nodes:
             if isinstance(node, Text):
-                node.text = normalize(node.text)[0]
+                node.text = normalize(node.text, doc.meta.lang)[0]
             elif isinstance(node, Strong | Emph | Link):
                 visit(node.children)
 
