@@ -8,6 +8,7 @@ build many projects, many times.
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -56,6 +57,8 @@ class BuildOptions:
     """File name (without ``.pdf``) instead of the front matter's ``name``."""
     allow_missing_glyphs: bool = False
     """Warn instead of failing when a character is in no font of its role."""
+    paper: str | None = None
+    """Typeset on this paper (``A4``/``A5``) instead of the front matter's (an edition's booklet)."""
 
 
 @dataclass
@@ -112,6 +115,10 @@ def prepare(options: BuildOptions, diagnostics: Diagnostics | None = None, progr
     diagnostics = diagnostics if diagnostics is not None else Diagnostics()
     progress("source")
     source = load_source(options.project)
+    if options.paper is not None:
+        if options.paper not in ("A4", "A5"):
+            raise PublisherError(f"unknown paper '{options.paper}'", hint="valid: A4, A5")
+        source.meta = dataclasses.replace(source.meta, paper=options.paper)
     theme = load_theme(options.theme or source.meta.theme, source.root)
     progress("model")
     doc = build_model(source, diagnostics)

@@ -139,14 +139,21 @@ class _Builder:
                     content.append(LineBreak())
                 content.extend(self.inlines(child.children[0], child))
         number = self.footnote_numbers.get(label, 0)
-        self.footnotes[label] = Footnote(label, number, content, self.pos(node))
+        marker = f"[^{label}]:"
+        line = next((i for i, text in enumerate(self.lines) if text.lstrip().startswith(marker)), 0)
+        pos = Pos(self.path, line + self.source.body_line, 1)
+        self.footnotes[label] = Footnote(label, number, content, pos)
 
     def _warn_raw_html(self, text: str, block: SyntaxTreeNode) -> None:
         match = _RAW_HTML.search(text)
         if match:
+            pos = self.pos(block, match[0])
+            line = self.lines[pos.line - self.source.body_line] if pos.line >= self.source.body_line else ""
+            if pos.col >= 2 and line[pos.col - 2 : pos.col - 1] == "\\":
+                return  # escaped in the source (\<b>): the author meant the characters
             self.diagnostics.warn(
                 "raw HTML is not allowed and is shown as text",
-                self.pos(block, match[0]),
+                pos,
                 "write the content in Markdown; tags such as <script> are never run",
             )
 
