@@ -68,10 +68,51 @@ def roles(tokens: dict[str, object]) -> dict[str, list[RoleFont]]:
 
 @functools.cache
 def _cmap(path: Path, mtime: float) -> frozenset[int]:
+    """The code points a font maps, read with HarfBuzz (fast) or fontTools."""
+    codepoints = _harfbuzz_unicodes(path)
+    if codepoints is not None:
+        return codepoints
     from fontTools.ttLib import TTFont
 
     with TTFont(path, fontNumber=0, lazy=True) as font:
         return frozenset(font.getBestCmap() or {})
+
+
+def _harfbuzz_unicodes(path: Path) -> frozenset[int] | None:
+    import ctypes
+    import ctypes.util
+
+    name = ctypes.util.find_library("harfbuzz")
+    if name is None:
+        return None
+    hb = ctypes.CDLL(name)
+    if not hasattr(hb, "hb_set_next_many"):  # HarfBuzz < 4.2
+        return None
+    hb.hb_blob_create_from_file.restype = ctypes.c_void_p
+    hb.hb_blob_create_from_file.argtypes = [ctypes.c_char_p]
+    hb.hb_face_create.restype = ctypes.c_void_p
+    hb.hb_face_create.argtypes = [ctypes.c_void_p, ctypes.c_uint]
+    hb.hb_set_create.restype = ctypes.c_void_p
+    hb.hb_face_collect_unicodes.argtypes = [ctypes.c_void_p, ctypes.c_void_p]
+    hb.hb_set_next_many.restype = ctypes.c_uint
+    hb.hb_set_next_many.argtypes = [ctypes.c_void_p, ctypes.c_uint32, ctypes.POINTER(ctypes.c_uint32), ctypes.c_uint]
+    hb.hb_set_get_population.restype = ctypes.c_uint
+    hb.hb_set_get_population.argtypes = [ctypes.c_void_p]
+    for func in ("hb_blob_destroy", "hb_face_destroy", "hb_set_destroy"):
+        getattr(hb, func).argtypes = [ctypes.c_void_p]
+    blob = hb.hb_blob_create_from_file(str(path).encode())
+    face = hb.hb_face_create(blob, 0)
+    unicodes = hb.hb_set_create()
+    try:
+        hb.hb_face_collect_unicodes(face, unicodes)
+        count = hb.hb_set_get_population(unicodes)
+        buffer = (ctypes.c_uint32 * max(count, 1))()
+        got = hb.hb_set_next_many(unicodes, 0xFFFFFFFF, buffer, count)
+        return frozenset(buffer[:got])
+    finally:
+        hb.hb_set_destroy(unicodes)
+        hb.hb_face_destroy(face)
+        hb.hb_blob_destroy(blob)
 
 
 def covers(path: Path, char: str) -> bool:

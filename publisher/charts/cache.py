@@ -31,6 +31,14 @@ def _spec_fields(spec: ChartSpec) -> dict[str, Any]:
 
 
 @functools.cache
+def _matplotlib_version() -> str:
+    """matplotlib's version without importing it (0.15 s) when every chart is cached."""
+    from importlib.metadata import version
+
+    return version("matplotlib")
+
+
+@functools.cache
 def _code_hash() -> str:
     """A hash of the chart code itself: a changed kind must not reuse old drawings."""
     digest = hashlib.sha256()
@@ -41,8 +49,6 @@ def _code_hash() -> str:
 
 def chart_key(spec: ChartSpec, style: ChartStyle) -> str:
     """A hash of all that goes into drawing ``spec`` with ``style``."""
-    import matplotlib
-
     from .. import __version__
 
     fonts = []
@@ -54,7 +60,7 @@ def chart_key(spec: ChartSpec, style: ChartStyle) -> str:
         "style": dataclasses.asdict(style) | {"font_files": fonts},
         "publisher": __version__,
         "code": _code_hash(),
-        "matplotlib": matplotlib.__version__,
+        "matplotlib": _matplotlib_version(),
     }
     blob = json.dumps(payload, sort_keys=True, ensure_ascii=False, default=str)
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()[:32]
