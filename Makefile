@@ -48,3 +48,8 @@ $(STAMP): pyproject.toml scripts/system-deps.sh
 
 clean:
 	rm -rf out $(VENV) .pytest_cache .mypy_cache .ruff_cache
+
+# Watch mode: warm rebuilds, memory over 50 rebuilds, Typst as a reference (pip install typst).
+.PHONY: bench-watch
+bench-watch: $(STAMP)
+	$(BIN)/python bench/bench_watch.py

@@ -32,6 +32,8 @@ def run_user_command(debug: bool, func: Callable[[], int | None]) -> None:
     except KeyboardInterrupt:
         click.echo("interrupted", err=True)
         sys.exit(130)
+    except BrokenPipeError:  # output piped into `head` and closed
+        sys.exit(0)
     except Exception as exc:  # a bug: say so briefly unless --debug
         if debug:
             raise
@@ -80,6 +82,16 @@ def main(ctx: click.Context, debug: bool) -> None:
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
 @click.option("--no-cache", is_flag=True, help="Draw every chart again instead of reusing out/.cache.")
 @click.option("--allow-remote", is_flag=True, help="Allow http(s) images and resources (off by default).")
+@click.option("--allow-missing-glyphs", is_flag=True, help="Warn instead of failing on characters no font has.")
+@click.option(
+    "--edition",
+    "editions",
+    multiple=True,
+    metavar="NAME",
+    help="Build this edition (print, meeting, archive, booklet, or one of publisher.toml) into "
+    "out/<name>-<edition>.pdf; repeatable.",
+)
+@click.option("--all-editions", is_flag=True, help="Build every edition.")
 @click.pass_context
 def build(
     ctx: click.Context,
@@ -89,6 +101,9 @@ def build(
     strict: bool,
     no_cache: bool,
     allow_remote: bool,
+    allow_missing_glyphs: bool,
+    editions: tuple[str, ...],
+    all_editions: bool,
 ) -> None:
     """Build the report in PROJECT into a PDF."""
 
@@ -98,8 +113,25 @@ def build(
 
         interactive = sys.stderr.isatty()
         options = BuildOptions(
-            project=project, output=output, theme=theme, strict=strict, cache=not no_cache, allow_remote=allow_remote
+            project=project,
+            output=output,
+            theme=theme,
+            strict=strict,
+            cache=not no_cache,
+            allow_remote=allow_remote,
+            allow_missing_glyphs=allow_missing_glyphs,
         )
+        if editions or all_editions:
+            from .editions import build_editions, merged_warnings
+
+            progress = _progress_printer() if interactive else _quiet
+            built = build_editions(options, None if all_editions else list(editions), progress=progress)
+            if interactive:
+                click.echo("\r\033[K", nl=False, err=True)
+            _print_warnings(merged_warnings(built))
+            for item in built:
+                click.echo(f"wrote {_display_path(item.result.pdf)}: {item.summary()}")
+            return 0
         result = run_build(options, progress=_progress_printer() if interactive else _quiet)
         if interactive:
             click.echo("\r\033[K", nl=False, err=True)
@@ -116,16 +148,45 @@ def build(
 @click.option("--theme", help="Theme name (default: front matter `theme`, else 'report').")
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
 @click.option("--allow-remote", is_flag=True, help="Accept http(s) images (off by default).")
+@click.option("--fix", is_flag=True, help="Write the typography corrections into the source (keeps a .bak).")
+@click.option("--allow-missing-glyphs", is_flag=True, help="Warn instead of failing on characters no font has.")
 @click.pass_context
-def check(ctx: click.Context, project: Path, theme: str | None, strict: bool, allow_remote: bool) -> None:
+def check(
+    ctx: click.Context,
+    project: Path,
+    theme: str | None,
+    strict: bool,
+    allow_remote: bool,
+    fix: bool,
+    allow_missing_glyphs: bool,
+) -> None:
     """Check PROJECT without typesetting: source, chart specs, figures against the text."""
 
     def body() -> int:
         from .build import BuildOptions, prepare
+        from .typeset.lint import apply_fixes, find_fixes
 
-        prepared = prepare(BuildOptions(project=project, theme=theme, strict=strict, allow_remote=allow_remote))
+        options = BuildOptions(
+            project=project,
+            theme=theme,
+            strict=strict,
+            allow_remote=allow_remote,
+            allow_missing_glyphs=allow_missing_glyphs,
+        )
+        prepared = prepare(options)
         diagnostics = prepared.diagnostics
         _print_warnings(diagnostics)
+        fixes, fixed_text = find_fixes(prepared.source) if prepared.document.meta.lang.startswith("zh") else ([], "")
+        if fix and fixes:
+            for item in fixes:
+                click.echo(item.format())
+            backup = apply_fixes(prepared.source, fixed_text)
+            click.echo(f"check: fixed {len(fixes)} places in {prepared.source.main.path} (backup: {backup.name})")
+        elif fixes:
+            click.echo(
+                f"check: {len(fixes)} typography corrections are made in the PDF; "
+                "`publisher check --fix` writes them into the source"
+            )
         figures = len(prepared.document.figures())
         summary = (
             f"{len(prepared.specs)} chart specs, {figures} figures, "
@@ -135,9 +196,32 @@ def check(ctx: click.Context, project: Path, theme: str | None, strict: bool, al
             click.echo(f"check: {len(diagnostics.warnings)} warning(s); {summary}")
             return 1 if strict else 0
         click.echo(f"check: ok; {summary}")
+        if prepared.theme.name == "gongwen":
+            return _gongwen_report(options)
         return 0
 
     run_user_command(ctx.obj["debug"], body)
+
+
+def _gongwen_report(options: object) -> int:
+    """Build into a temporary file and measure it against GB/T 9704."""
+    import dataclasses
+    import tempfile
+
+    from .build import BuildOptions
+    from .build import build as run_build
+    from .typeset.gongwen import compliance
+
+    assert isinstance(options, BuildOptions)
+    with tempfile.TemporaryDirectory() as tmp:
+        result = run_build(dataclasses.replace(options, output=Path(tmp) / "gongwen.pdf"))
+        rules = compliance(result.pdf)
+    click.echo(f"GB/T 9704-2012 compliance ({result.pages} pages):")
+    for rule in rules:
+        click.echo(f"  {'ok  ' if rule.ok else 'FAIL'} {rule.name}: expected {rule.expected}; measured {rule.measured}")
+    failed = [rule for rule in rules if not rule.ok]
+    click.echo(f"check: {len(rules) - len(failed)} of {len(rules)} GB/T 9704 rules met")
+    return 1 if failed else 0
 
 
 def _display_path(path: Path) -> str:
@@ -156,3 +240,141 @@ def _progress_printer() -> Callable[[str], None]:
         click.echo(f"\r\033[Kbuilding: {step}…", nl=False, err=True)
 
     return show
+
+
+@main.command()
+@click.argument("project", type=click.Path(path_type=Path), default=".")
+@click.option("--serve", is_flag=True, help="Also serve a live preview (PDF and pages) on 127.0.0.1.")
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=8000,
+    show_default=True,
+    help="Port of the preview (0: any free port).",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path),
+    help="Output .pdf file or folder (default PROJECT/out/<name>.pdf).",
+)
+@click.option("--theme", help="Theme name (default: front matter `theme`, else 'report').")
+@click.pass_context
+def watch(ctx: click.Context, project: Path, serve: bool, port: int, output: Path | None, theme: str | None) -> None:
+    """Build PROJECT, then rebuild it whenever a source changes (Ctrl-C stops).
+
+    Each build prints one line; a broken edit prints its error and keeps the
+    last good PDF. Every new PDF is compared with the previous one in
+    <name>-changes.html beside it.
+    """
+
+    def body() -> int:
+        from .build import BuildOptions
+        from .watch import WatchOptions
+        from .watch import watch as run_watch
+
+        options = BuildOptions(project=project, output=output, theme=theme)
+        return run_watch(WatchOptions(options, serve=serve, port=port, debug=ctx.obj["debug"]))
+
+    run_user_command(ctx.obj["debug"], body)
+
+
+@main.command()
+@click.argument("old", type=click.Path(path_type=Path))
+@click.argument("new", type=click.Path(path_type=Path))
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path),
+    help="The HTML report (default NEW-changes.html beside NEW).",
+)
+@click.pass_context
+def diff(ctx: click.Context, old: Path, new: Path, output: Path | None) -> None:
+    """Compare two PDFs page by page and write an HTML change report.
+
+    Lists the pages whose text or drawings changed, with the words removed
+    and added, and shows each changed page before and after, the changed
+    areas outlined.
+    """
+
+    def body() -> int:
+        from .diff import diff_pdfs
+        from .progress import TerminalProgress
+
+        report = output or new.with_name(f"{new.stem}-changes.html")
+        progress = TerminalProgress("comparing")
+        comparison = diff_pdfs(old, new, report, progress)
+        progress.clear()
+        click.echo(comparison.summary())
+        for line in comparison.details():
+            click.echo(f"  {line}")
+        click.echo(f"wrote {_display_path(report)}")
+        return 0
+
+    run_user_command(ctx.obj["debug"], body)
+
+
+@main.command("import")
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path),
+    help="Project folder to create (default: the file's name without its extension, in the current folder).",
+)
+@click.option("--force", is_flag=True, help="Write into OUTPUT even if it is not empty (same-named files replaced).")
+@click.pass_context
+def import_(ctx: click.Context, file: Path, output: Path | None, force: bool) -> None:
+    """Import FILE (.txt, .md or .docx) as a report project that `publisher build` turns into a PDF."""
+
+    def body() -> int:
+        from .importer import import_file
+
+        out_dir = output if output is not None else Path(file.stem or "report")
+        report = import_file(file, out_dir, force=force)
+        for line in report.summary():
+            click.echo(line, err=True)
+        for rel in report.files:
+            click.echo(f"wrote {_display_path(out_dir / rel)}")
+        click.echo(f"next: publisher build {_display_path(out_dir)}")
+        return 0
+
+    run_user_command(ctx.obj["debug"], body)
+
+
+@main.command()
+@click.argument("pdf", type=click.Path(path_type=Path))
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path),
+    help="New or empty folder for the project (default: the report's name, here).",
+)
+@click.pass_context
+def extract(ctx: click.Context, pdf: Path, output: Path | None) -> None:
+    """Get back the project attached to an archive edition PDF."""
+
+    def body() -> int:
+        from .archive import extract as run_extract
+        from .archive import read_attachments
+
+        folder = output
+        if folder is None:
+            import json
+
+            from .archive import MANIFEST_NAME
+
+            listing = read_attachments(pdf).get(MANIFEST_NAME)
+            name = json.loads(listing).get("name") if listing else None
+            safe = isinstance(name, str) and name.replace("-", "").replace("_", "").replace(".", "").isalnum()
+            folder = Path(str(name) if safe else "report")
+        done = run_extract(pdf, folder)
+        made_with = done.manifest.get("made_with", {})
+        click.echo(
+            f"extracted {len(done.files)} files into {_display_path(done.folder)} "
+            f"(made with publisher {made_with.get('publisher', '?')}); "
+            f"rebuild: publisher build {_display_path(done.folder)} --edition {done.manifest.get('edition', 'archive')}"
+        )
+        return 0
+
+    run_user_command(ctx.obj["debug"], body)

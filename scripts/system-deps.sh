@@ -5,7 +5,7 @@
 # the tests. Fonts are bundled in assets/fonts/, so no system CJK font is needed.
 set -eu
 
-DEBIAN_PACKAGES="libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 poppler-utils qpdf python3-venv"
+DEBIAN_PACKAGES="libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 poppler-utils qpdf python3-venv chromium"
 
 if ! command -v dpkg-query >/dev/null 2>&1; then
     cat >&2 <<MSG

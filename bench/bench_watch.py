@@ -1,0 +1,268 @@
+"""Benchmark: what watch mode costs on the sample report.
+
+* cold build: a new process (``python -m publisher build``), as in bench_build;
+* warm rebuild after a paragraph edit and after a chart edit: ``build()`` in
+  this process with one long-lived ``Renderer``, as ``publisher watch`` does;
+* edit → new PDF through the real watcher (file saved → PDF replaced), which
+  adds the file watcher's debounce;
+* memory over 50 rebuilds: resident size of this process after the first and
+  after the last, with the watcher's housekeeping between builds;
+* Typst compiling the same text with the same fonts (headings and paragraphs,
+  no charts), if the ``typst`` package is installed, as a ratio from the same run.
+
+The sample is copied to a temporary folder, so the repository is not edited.
+Not a test: run ``make bench-watch``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from bench_build import REPO, cold_build, machine
+
+from publisher.build import BuildOptions, build
+from publisher.pdf import Renderer
+from publisher.theme import FONTS_DIR
+from publisher.watch import release_memory
+
+TARGET_SECONDS = 0.25
+"""Paragraph edit → new PDF, median (the issue's target)."""
+TARGET_GROWTH = 0.10
+"""Resident memory growth over 50 rebuilds."""
+PARAGRAPH = "一年来,我们坚持做好以下工作:"
+CHART_FILE = Path("source") / "charts" / "review-2021.yaml"
+CHART_VALUES = "values: [132, 41, 7, 5]"
+
+
+def rss_mib() -> float:
+    """Resident set size of this process."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def copy_sample(folder: Path) -> Path:
+    """The sample project (its source/) in ``folder``."""
+    project = folder / "sample"
+    shutil.copytree(REPO / "source", project / "source")
+    return project
+
+
+class Edits:
+    """Alternating edits of one paragraph or one chart value, each build different from the last."""
+
+    def __init__(self, project: Path):
+        self.report = project / "source" / "report.md"
+        self.chart = project / CHART_FILE
+        self.text = self.report.read_text(encoding="utf-8")
+        self.spec = self.chart.read_text(encoding="utf-8")
+        assert PARAGRAPH in self.text and CHART_VALUES in self.spec, "the sample changed: update the benchmark"
+        self.count = 0
+
+    def paragraph(self) -> None:
+        self.count += 1
+        revised = PARAGRAPH.replace("工作", f"工作（第{self.count}稿）")
+        self.report.write_text(self.text.replace(PARAGRAPH, revised), encoding="utf-8")
+
+    def chart_value(self) -> None:
+        self.count += 1
+        value = CHART_VALUES.replace("132", str(132 + self.count % 7 + 1))
+        self.chart.write_text(self.spec.replace(CHART_VALUES, value), encoding="utf-8")
+
+
+def timed_builds(options: BuildOptions, renderer: Renderer, edit: Callable[[], None], runs: int) -> list[float]:
+    """Seconds of ``build()`` after each of ``runs`` edits."""
+    times = []
+    for _ in range(runs):
+        edit()
+        started = time.perf_counter()
+        build(options, renderer)
+        times.append(time.perf_counter() - started)
+        release_memory()
+    return times
+
+
+class _Output:
+    """The lines a subprocess prints, collected by a thread."""
+
+    def __init__(self, proc: subprocess.Popen[str]):
+        self.lines: list[str] = []
+        self.changed = threading.Condition()
+        self.proc = proc
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self) -> None:
+        assert self.proc.stdout is not None
+        for line in self.proc.stdout:
+            with self.changed:
+                self.lines.append(line)
+                self.changed.notify_all()
+
+    def wait_for(self, pattern: str, count: int, timeout: float = 120) -> None:
+        def seen() -> bool:
+            return sum(1 for line in self.lines if re.search(pattern, line)) >= count
+
+        with self.changed:
+            if not self.changed.wait_for(seen, timeout):
+                sys.exit(f"the watcher did not print {pattern!r}:\n{''.join(self.lines)}")
+
+
+def watch_latency(project: Path, edits: Edits, runs: int) -> list[float]:
+    """Seconds from saving a paragraph edit to the new PDF being in place, through ``publisher watch``.
+
+    The watcher runs in its own process, as an author runs it; this process
+    only polls the PDF.
+    """
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "publisher", "watch", str(project)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+        encoding="utf-8",
+    )
+    out = _Output(proc)
+    try:
+        out.wait_for(r"^watching ", 1)
+        pdf = project / "out" / "zumiao-2021-work-report.pdf"
+        times = []
+        for run in range(runs):
+            time.sleep(1.0)  # an author's next save comes later than the last change report
+            before = pdf.stat().st_ino
+            edits.paragraph()
+            started = time.perf_counter()
+            while pdf.stat().st_ino == before:  # replaced atomically: a new inode
+                if time.perf_counter() - started > 60:
+                    sys.exit("the watcher did not rebuild within 60 s")
+                time.sleep(0.003)
+            times.append(time.perf_counter() - started)
+            out.wait_for(r"changes: ", run + 1)  # the change report written: the watcher is idle again
+    finally:
+        proc.send_signal(signal.SIGINT)
+        proc.wait(60)
+    return times
+
+
+def typst_source(report: str) -> str:
+    """The sample's headings and paragraphs as Typst markup (charts left out)."""
+    body = report.split("\n---\n", 1)[1]
+    out = [
+        '#set page(paper: "a4", margin: (x: 25mm, y: 24mm), numbering: "1")',
+        '#set text(font: "Publisher Serif", lang: "zh", region: "cn", size: 11.5pt)',
+        "#set par(justify: true, first-line-indent: (amount: 2em, all: true), leading: 1em)",
+        '#show heading: set text(font: "Publisher Sans")',
+        "#outline()",
+    ]
+    for line in body.splitlines():
+        text = line.strip()
+        if not text or text.startswith("![]("):
+            continue
+        literal = '#"' + text.lstrip("#").strip().replace("\\", "\\\\").replace('"', '\\"') + '"'
+        level = len(text) - len(text.lstrip("#"))
+        out.append(("=" * level + " " + literal) if level else literal)
+        out.append("")
+    return "\n".join(out)
+
+
+def typst_times(project: Path, runs: int) -> tuple[float, list[float], int] | None:
+    """(first compile, warm compiles, pages) of the same text with Typst, or None without Typst."""
+    try:
+        import typst
+    except ImportError:
+        return None
+    source = project / "typst" / "report.typ"
+    source.parent.mkdir()
+    source.write_text(typst_source((project / "source" / "report.md").read_text(encoding="utf-8")), encoding="utf-8")
+    started = time.perf_counter()
+    compiler = typst.Compiler(str(source), font_paths=[str(FONTS_DIR)], ignore_system_fonts=True)
+    pdf = compiler.compile()
+    first = time.perf_counter() - started
+    times = []
+    for run in range(runs):
+        text = source.read_text(encoding="utf-8")
+        source.write_text(text.replace("工作", f"工作（第{run}稿）", 1), encoding="utf-8")
+        started = time.perf_counter()
+        pdf = compiler.compile()
+        times.append(time.perf_counter() - started)
+    assert isinstance(pdf, bytes)
+    return first, times, len(re.findall(rb"/Type\s*/Page\b", pdf))
+
+
+def summary(times: list[float]) -> str:
+    return f"median {statistics.median(times):.3f} s (min {min(times):.3f}, max {max(times):.3f}, n={len(times)})"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--runs", type=int, default=15, help="edits per measurement")
+    parser.add_argument("--rebuilds", type=int, default=50, help="rebuilds for the memory measurement")
+    args = parser.parse_args()
+    print(f"machine: {machine()}")
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        project = copy_sample(folder)
+        cold_build(folder / "warm-up.pdf")  # the OS file cache and matplotlib's font cache
+        cold = [cold_build(folder / "cold.pdf")[0] for _ in range(3)]
+        print(f"cold build (new process, charts cached): {summary(cold)}")
+
+        rss_start = rss_mib()
+        renderer = Renderer()
+        options = BuildOptions(project=project)
+        started = time.perf_counter()
+        first = build(options, renderer)
+        print(
+            f"first build in this process (imports, fonts, {first.charts_drawn} charts drawn): "
+            f"{time.perf_counter() - started:.2f} s, {first.pages} pages"
+        )
+        edits = Edits(project)
+        paragraph = timed_builds(options, renderer, edits.paragraph, args.runs)
+        print(f"warm rebuild after a paragraph edit: {summary(paragraph)}")
+        chart = timed_builds(options, renderer, edits.chart_value, max(3, args.runs // 2))
+        print(f"warm rebuild after a chart edit (that chart drawn again): {summary(chart)}")
+
+        release_memory()
+        memory = [rss_mib()]
+        for _ in range(args.rebuilds - 1):
+            edits.paragraph()
+            build(options, renderer)
+            release_memory()
+            memory.append(rss_mib())
+        growth = memory[-1] / memory[0] - 1
+        print(
+            f"memory over {args.rebuilds} rebuilds: {memory[0]:.0f} MiB after the first, {memory[-1]:.0f} MiB after "
+            f"the last ({growth:+.1%}; max {max(memory):.0f} MiB; {rss_start:.0f} MiB before any build)"
+        )
+        latency = watch_latency(project, edits, max(5, args.runs // 2))
+        print(f"edit saved → new PDF through `publisher watch`: {summary(latency)}")
+
+        reference = typst_times(project, args.runs)
+        if reference is None:
+            print("typst: not installed, no reference (pip install typst, or '.[bench]')")
+        else:
+            typst_first, typst_warm, pages = reference
+            ratio = statistics.median(paragraph) / statistics.median(typst_warm)
+            print(
+                f"typst, same text and fonts, no charts ({pages} pages): first compile {typst_first:.3f} s, "
+                f"recompile after an edit {summary(typst_warm)}"
+            )
+            print(f"ratio: a warm paragraph rebuild takes {ratio:.1f}x Typst's recompile")
+
+    ok = statistics.median(paragraph) <= TARGET_SECONDS and growth <= TARGET_GROWTH
+    verdict = "meets" if ok else "MISSES"
+    print(f"{verdict} the targets: paragraph edit <= {TARGET_SECONDS} s median, memory growth <= {TARGET_GROWTH:.0%}")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
