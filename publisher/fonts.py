@@ -15,6 +15,7 @@ import shutil
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from .theme import FONT_ROLES, FONTS_DIR
 
@@ -118,3 +119,107 @@ def _harfbuzz_unicodes(path: Path) -> frozenset[int] | None:
 def covers(path: Path, char: str) -> bool:
     """Whether the font file has a glyph for ``char``."""
     return ord(char) in _cmap(path, path.stat().st_mtime)
+
+
+# ------------------------------------------------------------- pre-subsetting
+
+ALWAYS = "".join(chr(c) for c in (*range(0x20, 0x7F), *range(0x2000, 0x2070), *range(0x3000, 0x3040))) + "▲▼●•■□"
+"""Characters kept in every subset: what the page furniture, lists and hyphenation may add."""
+
+
+def _hb_subset() -> object | None:
+    import ctypes
+    import ctypes.util
+
+    names = [ctypes.util.find_library("harfbuzz-subset"), "libharfbuzz-subset.so.0"]
+    for name in names:
+        if not name:
+            continue
+        try:
+            return ctypes.CDLL(name)
+        except OSError:
+            continue
+    return None
+
+
+def subset_file(source: Path, chars: set[str], target: Path) -> bool:
+    """Write ``source`` cut down to ``chars`` (all layout features kept) to ``target``; False if unavailable."""
+    import ctypes
+
+    hb: Any = _hb_subset()
+    if hb is None:
+        return False
+    p = ctypes.c_void_p
+    hb.hb_blob_create_from_file.restype = p
+    hb.hb_blob_create_from_file.argtypes = [ctypes.c_char_p]
+    hb.hb_face_create.restype = p
+    hb.hb_face_create.argtypes = [p, ctypes.c_uint]
+    hb.hb_subset_input_create_or_fail.restype = p
+    hb.hb_subset_input_unicode_set.restype = p
+    hb.hb_subset_input_unicode_set.argtypes = [p]
+    hb.hb_subset_input_set.restype = p
+    hb.hb_subset_input_set.argtypes = [p, ctypes.c_int]
+    hb.hb_subset_input_set_flags.argtypes = [p, ctypes.c_uint]
+    hb.hb_set_add.argtypes = [p, ctypes.c_uint32]
+    hb.hb_set_clear.argtypes = [p]
+    hb.hb_set_invert.argtypes = [p]
+    hb.hb_subset_or_fail.restype = p
+    hb.hb_subset_or_fail.argtypes = [p, p]
+    hb.hb_face_reference_blob.restype = p
+    hb.hb_face_reference_blob.argtypes = [p]
+    hb.hb_blob_get_data.restype = ctypes.POINTER(ctypes.c_char)
+    hb.hb_blob_get_data.argtypes = [p, ctypes.POINTER(ctypes.c_uint)]
+    for name in ("hb_blob_destroy", "hb_face_destroy", "hb_subset_input_destroy"):
+        getattr(hb, name).argtypes = [p]
+    blob = hb.hb_blob_create_from_file(str(source).encode())
+    face = hb.hb_face_create(blob, 0)
+    request = hb.hb_subset_input_create_or_fail()
+    try:
+        unicodes = hb.hb_subset_input_unicode_set(request)
+        for char in chars | set(ALWAYS):
+            hb.hb_set_add(unicodes, ord(char))
+        for which in (4, 5, 6, 7):  # name ids, name languages, layout features, layout scripts: keep all
+            keep = hb.hb_subset_input_set(request, which)
+            hb.hb_set_clear(keep)
+            hb.hb_set_invert(keep)
+        hb.hb_subset_input_set_flags(request, 0x1 | 0x40)  # no hinting, keep the .notdef outline
+        result = hb.hb_subset_or_fail(face, request)
+        if not result:
+            return False
+        out_blob = hb.hb_face_reference_blob(result)
+        length = ctypes.c_uint()
+        data = hb.hb_blob_get_data(out_blob, ctypes.byref(length))
+        payload = ctypes.string_at(data, length.value)
+        hb.hb_blob_destroy(out_blob)
+        hb.hb_face_destroy(result)
+    finally:
+        hb.hb_subset_input_destroy(request)
+        hb.hb_face_destroy(face)
+        hb.hb_blob_destroy(blob)
+    if not payload:
+        return False
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_suffix(target.suffix + ".part")
+    tmp.write_bytes(payload)
+    tmp.replace(target)
+    return True
+
+
+def document_fonts(chars: set[str], cache: Path | None) -> dict[str, Path]:
+    """Bundled font file name → the file to use: a subset to ``chars`` in ``cache``, or the full font."""
+    import hashlib
+
+    files = {filename: FONTS_DIR / filename for _, filename in FONT_ROLES.values()}
+    if cache is None:
+        return files
+    wanted = "".join(sorted(chars | set(ALWAYS)))
+    used: dict[str, Path] = {}
+    for filename, path in files.items():
+        stat = path.stat()
+        key = hashlib.sha256(f"{filename}|{stat.st_size}|{stat.st_mtime_ns}|{wanted}".encode()).hexdigest()[:24]
+        target = cache / key / filename
+        if target.is_file() or subset_file(path, set(wanted), target):
+            used[filename] = target
+        else:
+            used[filename] = path
+    return used

@@ -114,6 +114,7 @@ class Renderer:
 
         justify.install()
         self.font_config = FontConfiguration()
+        self.fonts_key: str | None = None
 
     def render(
         self,
@@ -123,8 +124,20 @@ class Renderer:
         diagnostics: Diagnostics,
         options: dict[str, Any] | None = None,
         allow_remote: bool = False,
+        fonts_key: str | None = None,
     ) -> RenderResult:
-        """Render ``html`` to PDF bytes; resources only from below ``roots``."""
+        """Render ``html`` to PDF bytes; resources only from below ``roots``.
+
+        ``fonts_key`` names the font files the HTML uses: when it changes (a new
+        character made new subsets), the font configuration starts afresh, as
+        fontconfig would otherwise keep serving the previous files of the same family.
+        """
+        if fonts_key != self.fonts_key:
+            from weasyprint.text.fonts import FontConfiguration
+
+            if self.fonts_key is not None:
+                self.font_config = FontConfiguration()
+            self.fonts_key = fonts_key
         import weasyprint
 
         fetcher = _ProjectFetcher(roots, diagnostics, allow_remote).fetcher
