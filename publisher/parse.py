@@ -107,9 +107,6 @@ class _Builder:
             for footnote in node.children:
                 self.footnote(footnote)
             return None
-        if kind in ("html_block",):
-            self.diagnostics.warn("raw HTML is not allowed in a report and is shown as text", self.pos(node))
-            return Paragraph([Text(node.content)], self.pos(node))
         self.diagnostics.warn(f"unsupported Markdown construct '{kind}' ignored", self.pos(node))
         return None
 
@@ -199,10 +196,7 @@ class _Builder:
                 label = str(node.meta.get("label", ""))
                 number = self.footnote_numbers.setdefault(label, len(self.footnote_numbers) + 1)
                 out.append(FootnoteRef(label, number))
-            elif kind == "html_inline":
-                self.diagnostics.warn("raw HTML is not allowed and is shown as text", self.pos(block, node.content))
-                out.append(Text(node.content))
-            else:
+            else:  # raw HTML never gets here: the parser runs with html=False and keeps it as text
                 out.append(Text(node.content))
         return [n for n in out if not (isinstance(n, Text) and not n.text)]
 
