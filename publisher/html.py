@@ -12,7 +12,7 @@ from markupsafe import Markup
 from . import model
 from .i18n import labels
 from .theme import FONT_ROLES, FONTS_DIR, Theme
-from .typeset.markup import typeset
+from .typeset.markup import keep_last_two, typeset
 
 
 def _node_type(node: Any) -> str:
@@ -38,6 +38,7 @@ def environment(theme: Theme) -> jinja2.Environment:
     env.filters["plain"] = model.plain_text
     env.filters["svg_data_uri"] = svg_data_uri
     env.filters["typeset"] = typeset
+    env.filters["keep_last_two"] = keep_last_two
     return env
 
 

@@ -163,3 +163,11 @@ def test_check_fix_rewrites_the_source_and_keeps_a_backup(make_project: ProjectM
     assert "code, stays" in after
     again = CliRunner().invoke(main, ["check", str(root)])
     assert "typography corrections" not in again.stdout
+
+
+def test_a_heading_never_ends_with_one_character_alone() -> None:
+    from publisher.typeset.markup import keep_last_two
+
+    html = str(keep_last_two(typeset("群众幸福指数不断提升")))
+    assert html.endswith('不断<span class="nobr">提升</span>')
+    assert str(keep_last_two(typeset("Review of 2021", "en"))) == "Review of 2021"

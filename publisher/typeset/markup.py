@@ -111,3 +111,16 @@ def typeset(text: str, lang: str = "zh-CN", compress: bool = True, autospace: bo
     if group_end >= 0:
         out.append("</span>")
     return Markup("".join(out))
+
+
+_TAIL = re.compile(r"([^<>&\s\u200b])([^<>&\s\u200b])((?:</span>)*)$")
+
+
+def keep_last_two(markup: Markup) -> Markup:
+    """Keep the last two characters of a heading together, so no line holds one character alone."""
+    text = str(markup)
+    match = _TAIL.search(text)
+    if match is None or (not is_han(match[2]) and not is_han(match[1])):
+        return markup
+    start = match.start()
+    return Markup(f'{text[:start]}<span class="nobr">{match[1]}{match[2]}</span>{match[3]}')
