@@ -164,7 +164,7 @@ def draw_charts(prepared: Prepared, cache: ChartCache) -> None:
         figure.rendered = rendered
 
 
-def _with_font_subsets(html: str, prepared: Prepared, cache: Path) -> tuple[str, str]:
+def _with_font_subsets(html: str, prepared: Prepared, cache: Path, retain_gids: bool) -> tuple[str, str]:
     """Point the ``@font-face`` rules at the bundled fonts cut down to the characters of this report.
 
     Returns the HTML and a key naming the font files it uses.
@@ -177,7 +177,7 @@ def _with_font_subsets(html: str, prepared: Prepared, cache: Path) -> tuple[str,
     for figure in prepared.document.figures():
         if figure.rendered is not None:
             chars |= set(figure.rendered.markup)
-    used = document_fonts(chars, cache)
+    used = document_fonts(chars, cache, retain_gids)
     for filename, path in used.items():
         html = html.replace((FONTS_DIR / filename).as_uri(), path.resolve().as_uri())
     return html, "|".join(str(path) for path in sorted(used.values()))
@@ -199,7 +199,8 @@ def build(options: BuildOptions, renderer: Renderer | None = None, progress: Pro
     html = render_html(prepared.document, prepared.theme, extra_css=options.extra_css)
     fonts_key = None
     if options.cache:
-        html, fonts_key = _with_font_subsets(html, prepared, root / "out" / ".cache" / "fonts")
+        standard = str(options.pdf_options.get("pdf_variant") or "").startswith(("pdf/a", "pdf/ua", "pdf/x"))
+        html, fonts_key = _with_font_subsets(html, prepared, root / "out" / ".cache" / "fonts", standard)
     out = output_path(options, root, prepared.document.meta.name)
     progress("pdf")
     renderer = renderer or Renderer()

@@ -142,8 +142,14 @@ def _hb_subset() -> object | None:
     return None
 
 
-def subset_file(source: Path, chars: set[str], target: Path) -> bool:
-    """Write ``source`` cut down to ``chars`` (all layout features kept) to ``target``; False if unavailable."""
+def subset_file(source: Path, chars: set[str], target: Path, retain_gids: bool = False) -> bool:
+    """Write ``source`` cut down to ``chars`` (all layout features kept) to ``target``; False if unavailable.
+
+    ``retain_gids`` keeps every glyph at its id. The bundled CID-keyed CFF fonts
+    have CID == glyph id, which PDF/A validators check; a renumbered subset
+    draws and extracts the same but does not pass them, and a retained one is
+    slower for WeasyPrint to load. So it is for PDF/A (and /UA, /X) editions.
+    """
     import ctypes
 
     hb: Any = _hb_subset()
@@ -182,7 +188,8 @@ def subset_file(source: Path, chars: set[str], target: Path) -> bool:
             keep = hb.hb_subset_input_set(request, which)
             hb.hb_set_clear(keep)
             hb.hb_set_invert(keep)
-        hb.hb_subset_input_set_flags(request, 0x1 | 0x40)  # no hinting, keep the .notdef outline
+        # no hinting, keep the .notdef outline (and glyph ids if asked)
+        hb.hb_subset_input_set_flags(request, 0x1 | 0x40 | (0x2 if retain_gids else 0))
         result = hb.hb_subset_or_fail(face, request)
         if not result:
             return False
@@ -205,7 +212,7 @@ def subset_file(source: Path, chars: set[str], target: Path) -> bool:
     return True
 
 
-def document_fonts(chars: set[str], cache: Path | None) -> dict[str, Path]:
+def document_fonts(chars: set[str], cache: Path | None, retain_gids: bool = False) -> dict[str, Path]:
     """Bundled font file name → the file to use: a subset to ``chars`` in ``cache``, or the full font."""
     import hashlib
 
@@ -216,9 +223,10 @@ def document_fonts(chars: set[str], cache: Path | None) -> dict[str, Path]:
     used: dict[str, Path] = {}
     for filename, path in files.items():
         stat = path.stat()
-        key = hashlib.sha256(f"{filename}|{stat.st_size}|{stat.st_mtime_ns}|{wanted}".encode()).hexdigest()[:24]
+        spec = f"{filename}|{stat.st_size}|{stat.st_mtime_ns}|{retain_gids}|{wanted}"
+        key = hashlib.sha256(spec.encode()).hexdigest()[:24]
         target = cache / key / filename
-        if target.is_file() or subset_file(path, set(wanted), target):
+        if target.is_file() or subset_file(path, set(wanted), target, retain_gids):
             used[filename] = target
         else:
             used[filename] = path

@@ -349,8 +349,12 @@ def all_feature_tags(font: TTFont) -> set[str]:
     return feature_tags(font, "GSUB") | feature_tags(font, "GPOS")
 
 
-def subset_options() -> subset.Options:
+def subset_options(cid_keyed: bool = False) -> subset.Options:
     options = subset.Options()
+    # A CID-keyed CFF font (Noto CJK, Adobe-Identity-0) has CID == glyph id. A
+    # PDF addresses its glyphs by CID, WeasyPrint writes glyph ids: keep the ids
+    # (unused glyphs become empty) so the two stay equal, as PDF/A requires.
+    options.retain_gids = cid_keyed
     options.layout_features = ["*"]
     options.layout_scripts = ["*"]
     options.name_IDs = ["*"]
@@ -471,7 +475,7 @@ def build_font(spec: FontSpec, wanted: set[int], output_dir: Path) -> BuildResul
     source_features = all_feature_tags(font)
     available = wanted & set(font.getBestCmap())
 
-    subsetter = subset.Subsetter(subset_options())
+    subsetter = subset.Subsetter(subset_options(cid_keyed="CFF " in font))
     subsetter.populate(unicodes=available)
     subsetter.subset(font)
 
