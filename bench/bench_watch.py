@@ -258,10 +258,11 @@ def main() -> int:
             )
             print(f"ratio: a warm paragraph rebuild takes {ratio:.1f}x Typst's recompile")
 
-    ok = statistics.median(paragraph) <= TARGET_SECONDS and growth <= TARGET_GROWTH
-    verdict = "meets" if ok else "MISSES"
-    print(f"{verdict} the targets: paragraph edit <= {TARGET_SECONDS} s median, memory growth <= {TARGET_GROWTH:.0%}")
-    return 0 if ok else 1
+    fast = statistics.median(paragraph) <= TARGET_SECONDS
+    flat = growth <= TARGET_GROWTH
+    print(f"{'meets' if fast else 'MISSES'} the target: paragraph edit <= {TARGET_SECONDS} s median")
+    print(f"{'meets' if flat else 'MISSES'} the target: memory growth <= {TARGET_GROWTH:.0%} over 50 rebuilds")
+    return 0 if fast and flat else 1
 
 
 if __name__ == "__main__":
