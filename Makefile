@@ -6,12 +6,15 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: report test lint typecheck pytest bench fonts gallery system-deps clean
+.PHONY: report test test-deps lint typecheck pytest bench fonts gallery system-deps clean
 
 report: $(STAMP)
 	$(BIN)/publisher build .
 
-test: $(STAMP) lint typecheck pytest
+test: $(STAMP) test-deps lint typecheck pytest
+
+test-deps:
+	sh scripts/system-deps.sh test
 
 lint: $(STAMP)
 	$(BIN)/ruff check publisher tests bench scripts
@@ -37,10 +40,10 @@ gallery: $(STAMP)
 	$(BIN)/python scripts/readme_images.py
 
 system-deps:
-	sh scripts/system-deps.sh
+	sh scripts/system-deps.sh runtime
 
 $(STAMP): pyproject.toml scripts/system-deps.sh
-	sh scripts/system-deps.sh
+	sh scripts/system-deps.sh runtime
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[dev]'

@@ -2,17 +2,25 @@
 # Install the system libraries the publisher needs, or say what to install.
 # WeasyPrint needs Pango; HarfBuzz's subsetter keeps font subsetting fast
 # (without it a build is ~10x slower); poppler-utils and qpdf read PDFs back in
-# the tests. Fonts are bundled in assets/fonts/, so no system CJK font is needed.
+# the tests, Chromium checks the live preview. Fonts are bundled in
+# assets/fonts/, so no system CJK font is needed.
 set -eu
 
-DEBIAN_PACKAGES="libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 poppler-utils qpdf python3-venv chromium"
+# Usage: system-deps.sh [runtime|test]. `runtime` is what building a report
+# needs; `test` adds the PDF readers and the browser the tests use.
+RUNTIME_PACKAGES="libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 python3-venv"
+TEST_PACKAGES="poppler-utils qpdf chromium"
+case "${1:-runtime}" in
+    test) DEBIAN_PACKAGES="$RUNTIME_PACKAGES $TEST_PACKAGES" ;;
+    *) DEBIAN_PACKAGES="$RUNTIME_PACKAGES" ;;
+esac
 
 if ! command -v dpkg-query >/dev/null 2>&1; then
     cat >&2 <<MSG
 publisher: not a Debian/Ubuntu system, so nothing was installed. Install:
   - Pango >= 1.44 and HarfBuzz with its subset library (libharfbuzz-subset)
-    Fedora: dnf install pango harfbuzz poppler-utils qpdf
-    macOS:  brew install pango harfbuzz poppler qpdf
+    Fedora: dnf install pango harfbuzz poppler-utils qpdf chromium
+    macOS:  brew install pango harfbuzz poppler qpdf (and Chromium for the preview tests)
   - Python >= 3.11 with venv
 MSG
     exit 0
