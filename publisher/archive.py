@@ -148,7 +148,10 @@ def read_attachments(pdf_path: Path) -> dict[str, bytes]:
     except FileNotFoundError:
         raise PublisherError(f"no file '{pdf_path}'") from None
     except pikepdf.PdfError as exc:
-        raise PublisherError(f"'{pdf_path}' is not a readable PDF: {exc}") from None
+        raise PublisherError(
+            f"'{pdf_path}' is not a readable PDF: {exc}",
+            hint="give the archive edition: publisher build --edition archive writes out/<name>-archive.pdf",
+        ) from None
 
 
 def extract(pdf_path: Path, dest: Path) -> Extracted:
