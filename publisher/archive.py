@@ -146,7 +146,7 @@ def read_attachments(pdf_path: Path) -> dict[str, bytes]:
         with pikepdf.open(pdf_path) as pdf:
             return {name: spec.get_file().read_bytes() for name, spec in pdf.attachments.items()}
     except FileNotFoundError:
-        raise PublisherError(f"no file '{pdf_path}'") from None
+        raise PublisherError(f"no file '{pdf_path}'", hint="check the path of the archive PDF") from None
     except pikepdf.PdfError as exc:
         raise PublisherError(
             f"'{pdf_path}' is not a readable PDF: {exc}",
