@@ -123,7 +123,7 @@ def covers(path: Path, char: str) -> bool:
 
 # ------------------------------------------------------------- pre-subsetting
 
-ALWAYS = "".join(chr(c) for c in (*range(0x20, 0x7F), *range(0x2000, 0x2070), *range(0x3000, 0x3040))) + "▲▼●•■□"
+ALWAYS = "".join(chr(c) for c in (*range(0x20, 0x7F), *range(0x2000, 0x2070), *range(0x3000, 0x3040))) + "▲▼●•◦▪■□"
 """Characters kept in every subset: what the page furniture, lists and hyphenation may add."""
 
 
