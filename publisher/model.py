@@ -6,6 +6,7 @@ knows nothing about HTML or PDF.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -272,3 +273,32 @@ class Document:
     def figures(self) -> list[Figure]:
         """All figures in reading order."""
         return [b for b in self.blocks if isinstance(b, Figure)]
+
+    def inline_runs(self) -> Iterator[list[Inline]]:
+        """Every list of inline nodes of the document, in reading order, footnotes last."""
+        for block in self.blocks:
+            yield from _block_inlines(block)
+        for note in self.footnotes.values():
+            yield note.content
+
+
+def _block_inlines(block: Block) -> Iterator[list[Inline]]:
+    if isinstance(block, Heading):
+        yield block.content
+    elif isinstance(block, Paragraph):
+        if block.lead is not None:
+            yield block.lead.content
+        yield block.content
+    elif isinstance(block, ListBlock):
+        for item in block.items:
+            for child in item:
+                yield from _block_inlines(child)
+    elif isinstance(block, Quote):
+        for child in block.children:
+            yield from _block_inlines(child)
+    elif isinstance(block, Table):
+        for cell in block.header:
+            yield cell.content
+        for row in block.rows:
+            for cell in row:
+                yield cell.content

@@ -16,44 +16,16 @@ from urllib.parse import unquote, urlsplit
 
 from .errors import PublisherError
 from .model import (
-    Block,
     Document,
     Emph,
-    Heading,
     Image,
     Inline,
     Link,
-    ListBlock,
-    Paragraph,
-    Quote,
     Strong,
-    Table,
 )
 
 MAX_IMAGE_BYTES = 20 * 1024 * 1024
 MAX_IMAGE_PIXELS = 40_000_000
-
-
-def _inlines_of_block(block: Block) -> Iterator[list[Inline]]:
-    if isinstance(block, Heading):
-        yield block.content
-    elif isinstance(block, Paragraph):
-        if block.lead is not None:
-            yield block.lead.content
-        yield block.content
-    elif isinstance(block, ListBlock):
-        for item in block.items:
-            for child in item:
-                yield from _inlines_of_block(child)
-    elif isinstance(block, Quote):
-        for child in block.children:
-            yield from _inlines_of_block(child)
-    elif isinstance(block, Table):
-        for cell in block.header:
-            yield cell.content
-        for row in block.rows:
-            for cell in row:
-                yield cell.content
 
 
 def _images_in(nodes: list[Inline]) -> Iterator[Image]:
@@ -66,11 +38,8 @@ def _images_in(nodes: list[Inline]) -> Iterator[Image]:
 
 def images(doc: Document) -> Iterator[Image]:
     """Every image of the document, footnotes included."""
-    for block in doc.blocks:
-        for inlines in _inlines_of_block(block):
-            yield from _images_in(inlines)
-    for note in doc.footnotes.values():
-        yield from _images_in(note.content)
+    for inlines in doc.inline_runs():
+        yield from _images_in(inlines)
 
 
 def resolve_images(doc: Document, allow_remote: bool = False) -> None:

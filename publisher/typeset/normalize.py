@@ -112,7 +112,6 @@ def normalize(text: str, lang: str = "zh-CN") -> tuple[str, list[Change]]:
 
 def normalize_document(doc: Document) -> None:
     """Normalise the text of every text node of ``doc`` in place (the source files are untouched)."""
-    from ..resources import _inlines_of_block
 
     def visit(nodes: list[Inline]) -> None:
         for node in nodes:
@@ -121,8 +120,5 @@ def normalize_document(doc: Document) -> None:
             elif isinstance(node, Strong | Emph | Link):
                 visit(node.children)
 
-    for block in doc.blocks:
-        for inlines in _inlines_of_block(block):
-            visit(inlines)
-    for note in doc.footnotes.values():
-        visit(note.content)
+    for inlines in doc.inline_runs():
+        visit(inlines)
