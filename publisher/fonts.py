@@ -205,10 +205,17 @@ def subset_file(source: Path, chars: set[str], target: Path, retain_gids: bool =
         hb.hb_blob_destroy(blob)
     if not payload:
         return False
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_suffix(target.suffix + ".part")
-    tmp.write_bytes(payload)
-    tmp.replace(target)
+    import os
+    import tempfile
+
+    try:  # a unique temporary name: two builds may make the same subset at once
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=target.parent, suffix=".part")
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(payload)
+        os.replace(tmp, target)
+    except OSError:
+        return False  # an unwritable cache only costs time: the full font is used
     return True
 
 
