@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import functools
 from pathlib import Path
 from typing import Any
 
@@ -24,10 +25,29 @@ def svg_data_uri(svg: str) -> str:
     return "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
 
 
+@jinja2.pass_context
+def _typeset_in_context(context: jinja2.runtime.Context, text: str) -> Markup:
+    """The ``typeset`` filter, with the report's language and options from the template's ``meta``."""
+    meta = context["meta"]
+    compress = model.uses_compression(meta)
+    if not meta.autospace and not compress:
+        return Markup.escape(text)
+    return typeset(text, meta.lang, compress=compress, autospace=meta.autospace)
+
+
 def environment(theme: Theme) -> jinja2.Environment:
-    """A Jinja2 environment over the theme's search path, autoescaping on."""
+    """A Jinja2 environment over the theme's search path, autoescaping on.
+
+    Environments are kept (by search path), so a warm rebuild does not compile
+    the templates again; Jinja reloads a template whose file changed.
+    """
+    return _environment(tuple(str(d / "templates") for d in theme.dirs))
+
+
+@functools.lru_cache(maxsize=16)
+def _environment(search_path: tuple[str, ...]) -> jinja2.Environment:
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader([str(d / "templates") for d in theme.dirs]),
+        loader=jinja2.FileSystemLoader(list(search_path)),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -37,7 +57,7 @@ def environment(theme: Theme) -> jinja2.Environment:
     env.filters["node_type"] = _node_type
     env.filters["plain"] = model.plain_text
     env.filters["svg_data_uri"] = svg_data_uri
-    env.filters["typeset"] = typeset
+    env.filters["typeset"] = _typeset_in_context
     env.filters["keep_last_two"] = keep_last_two
     return env
 
@@ -61,15 +81,6 @@ def render_html(
 ) -> str:
     """The whole report as HTML for WeasyPrint."""
     env = env or environment(theme)
-    meta = doc.meta
-    compress = model.uses_compression(meta)
-
-    def typeset_filter(text: str) -> Markup:
-        if not meta.autospace and not compress:
-            return Markup.escape(text)
-        return typeset(text, meta.lang, compress=compress, autospace=meta.autospace)
-
-    env.filters["typeset"] = typeset_filter
     template = env.get_template("report.html.j2")
     toc = [h for h in doc.headings() if h.level <= doc.meta.toc_levels]
     return template.render(

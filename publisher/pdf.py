@@ -107,14 +107,21 @@ class RenderResult:
 class Renderer:
     """Turns HTML into PDF files; keep one alive to rebuild cheaply."""
 
-    def __init__(self) -> None:
+    def __init__(self, incremental: bool = True) -> None:
         from weasyprint.text.fonts import FontConfiguration
 
+        from . import incremental as parts
         from .typeset import justify
 
         justify.install()
+        parts.install()
         self.font_config = FontConfiguration()
         self.fonts_key: str | None = None
+        self.incremental = incremental
+        """Keep the last build's pages and lay out only what an edit changed (see :mod:`publisher.incremental`)."""
+        self.snapshot: parts.Snapshot | None = None
+        self.pages_laid_out = 0
+        """Pages the last :meth:`render` laid out (the others were kept from the build before)."""
 
     def render(
         self,
@@ -137,18 +144,35 @@ class Renderer:
 
             if self.fonts_key is not None:
                 self.font_config = FontConfiguration()
+                self.snapshot = None
             self.fonts_key = fonts_key
         import weasyprint
+
+        from . import incremental as parts
 
         fetcher = _ProjectFetcher(roots, diagnostics, allow_remote).fetcher
         handler = _LogCollector(diagnostics)
         logger = logging.getLogger("weasyprint")
         logger.addHandler(handler)
+        options = options or {}
+        key = (fonts_key, repr(sorted(options.items())), str(base_url), allow_remote, tuple(map(str, roots)))
         try:
-            document = weasyprint.HTML(string=html, base_url=str(base_url) + "/", url_fetcher=fetcher).render(
-                font_config=self.font_config, **(options or {})
-            )
-            pdf = document.write_pdf(**(options or {}))
+            source = weasyprint.HTML(string=html, base_url=str(base_url) + "/", url_fetcher=fetcher)
+            rebuilt = None
+            if self.incremental and self.snapshot is not None:
+                rebuilt = parts.rerender(source, self.font_config, options, key, self.snapshot)
+            if rebuilt is not None:
+                document, self.snapshot = rebuilt
+                self.pages_laid_out = self.snapshot.stats["laid_out"]
+            else:
+                self.snapshot = None  # let the previous pages go before laying out new ones
+                document, self.snapshot = parts.render(source, self.font_config, options, key, self.incremental)
+                self.pages_laid_out = len(document.pages)
+            parts.number_pages(document)
+            pdf = document.write_pdf(**options)
+        except BaseException:
+            self.snapshot = None
+            raise
         finally:
             logger.removeHandler(handler)
         assert isinstance(pdf, bytes)

@@ -357,6 +357,19 @@ def _check_lengths(spec: ChartSpec) -> None:
             )
 
 
+_PARSED: dict[tuple[str, Path], Any] = {}
+"""Parsed spec files by text: a warm rebuild parses only the files that changed."""
+
+
+def _parsed(text: str, rel: Path) -> Any:
+    key = (text, rel)
+    if key not in _PARSED:
+        if len(_PARSED) >= 256:
+            _PARSED.clear()
+        _PARSED[key] = yamlpos.load(text, rel)  # raises on bad YAML: nothing is kept
+    return _PARSED[key]
+
+
 def load_specs(root: Path, kinds: set[str]) -> dict[str, ChartSpec]:
     """Every chart spec of the project, by id; duplicate ids are an error."""
     specs: dict[str, ChartSpec] = {}
@@ -366,7 +379,7 @@ def load_specs(root: Path, kinds: set[str]) -> dict[str, ChartSpec]:
     for path in sorted([*folder.glob("*.yaml"), *folder.glob("*.yml")]):
         rel = path.relative_to(root)
         text = read_text(root, rel).text
-        data = yamlpos.load(text, rel)
+        data = _parsed(text, rel)
         if data is None:
             continue
         if isinstance(data, yamlpos.YList):

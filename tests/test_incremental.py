@@ -1,0 +1,113 @@
+"""Warm rebuilds lay out only the pages an edit touched, and write the PDF a full build writes.
+
+One long-lived renderer (as in ``publisher watch``) rebuilds the sample after
+each kind of edit; every PDF it writes must be byte for byte the PDF a fresh
+process writes for the same source. ``pages_laid_out`` shows the incremental
+path was taken where it should be.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from publisher.build import BuildOptions, build
+from publisher.pdf import Renderer
+
+from .conftest import REPO
+
+PARAGRAPH = "一年来,我们坚持做好以下工作:"
+LAST = "扛牢管党治党政治责任"
+HEADING = "### (二)党史学习教育走深走实。"
+CHART = Path("source") / "charts" / "review-2021.yaml"
+
+
+class Project:
+    def __init__(self, root: Path):
+        self.root = root
+        self.report = root / "source" / "report.md"
+        self.original = self.report.read_text(encoding="utf-8")
+        self.renderer = Renderer()
+        self.options = BuildOptions(project=root)
+
+    def edit(self, old: str, new: str) -> None:
+        text = self.report.read_text(encoding="utf-8")
+        assert old in text, "the sample changed: update the test"
+        assert set(new) <= set(self.original), "a new character makes new font subsets: a full build"
+        self.report.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+    def warm(self) -> tuple[bytes, int]:
+        result = build(self.options, self.renderer)
+        return result.pdf.read_bytes(), self.renderer.pages_laid_out
+
+    def cold(self) -> bytes:
+        out = self.root / "cold.pdf"
+        build(BuildOptions(project=self.root, output=out), Renderer())
+        return out.read_bytes()
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory: pytest.TempPathFactory) -> Project:
+    root = tmp_path_factory.mktemp("incremental") / "sample"
+    shutil.copytree(REPO / "source", root / "source")
+    made = Project(root)
+    made.warm()
+    return made
+
+
+def test_paragraph_edit_lays_out_one_page_and_writes_the_full_builds_pdf(project: Project) -> None:
+    project.edit(PARAGRAPH, "一年来,我们坚持做好以下各项工作:")
+    pdf, laid_out = project.warm()
+    assert laid_out <= 2
+    assert pdf == project.cold()
+
+
+def test_edit_on_the_last_page(project: Project) -> None:
+    project.edit(LAST, "扛牢管党治党的政治责任")
+    pdf, laid_out = project.warm()
+    assert laid_out <= 2
+    assert pdf == project.cold()
+
+
+def test_nothing_changed_lays_out_nothing(project: Project) -> None:
+    before, _ = project.warm()
+    pdf, laid_out = project.warm()
+    assert laid_out == 0
+    assert pdf == before
+
+
+def test_new_paragraph(project: Project) -> None:
+    project.edit("### (一)政治建设更加自觉坚定。", "坚持做好以下工作。\n\n### (一)政治建设更加自觉坚定。")
+    pdf, _ = project.warm()
+    assert pdf == project.cold()
+
+
+def test_heading_edit_updates_contents_and_running_header(project: Project) -> None:
+    project.edit(HEADING, "### (二)党史学习教育走深走实走好。")
+    pdf, _ = project.warm()
+    assert pdf == project.cold()
+
+
+def test_edit_that_moves_page_breaks(project: Project) -> None:
+    sentence = "坚持学懂弄通做实习近平新时代中国特色社会主义思想。"
+    project.edit("精心推出贯穿全年的", sentence * 12 + "精心推出贯穿全年的")
+    pdf, _ = project.warm()
+    assert pdf == project.cold()
+
+
+def test_chart_edit(project: Project) -> None:
+    chart = project.root / CHART
+    spec = chart.read_text(encoding="utf-8")
+    assert "values: [132, 41, 7, 5]" in spec
+    chart.write_text(spec.replace("values: [132, 41, 7, 5]", "values: [132, 41, 5, 7]"), encoding="utf-8")
+    pdf, laid_out = project.warm()
+    assert laid_out <= 2
+    assert pdf == project.cold()
+
+
+def test_back_to_the_original(project: Project) -> None:
+    project.report.write_text(project.original, encoding="utf-8")
+    pdf, _ = project.warm()
+    assert pdf == project.cold()
