@@ -178,6 +178,9 @@ class Watcher:
             self._publish(error=f"internal error: {type(exc).__name__}: {exc}")
             return False
         line = f"{stamp} {what} → {_shown(result.pdf)}: {result.pages} pages in {result.seconds:.2f} s"
+        laid_out = self.renderer.pages_laid_out
+        if laid_out < result.pages:
+            line += f" ({laid_out} laid out, {result.pages - laid_out} kept)"
         if result.charts_drawn:
             line += f", {result.charts_drawn} chart{'s' if result.charts_drawn != 1 else ''} drawn"
         warnings = [warning.format() for warning in result.warnings.warnings]

@@ -16,7 +16,7 @@ import pytest
 from publisher.build import BuildOptions, build
 from publisher.pdf import Renderer
 
-from .conftest import REPO
+from .conftest import REPO, ProjectMaker
 
 PARAGRAPH = "一年来,我们坚持做好以下工作:"
 LAST = "扛牢管党治党政治责任"
@@ -111,3 +111,35 @@ def test_back_to_the_original(project: Project) -> None:
     project.report.write_text(project.original, encoding="utf-8")
     pdf, _ = project.warm()
     assert pdf == project.cold()
+
+
+def _long_project(make_project: ProjectMaker, notes: bool) -> Path:
+    """A project of several pages: paragraphs, and footnotes that fill page bottoms."""
+    paragraph = "坚持学懂弄通做实新时代中国特色社会主义思想,精心组织系列活动,推动各项工作落地见效。" * 6
+    parts = []
+    for n in range(1, 25):
+        note = f"[^n{n}]" if notes else ""
+        parts.append(f"第{n}段:{paragraph}{note}\n")
+        if n % 6 == 0:
+            parts.append(f"## 第{n}节\n")
+    if notes:
+        parts += [f"[^n{n}]: 注释{n}:" + "相关数据来源于年度统计。" * 4 + "\n" for n in range(1, 25)]
+    return make_project("# 一\n\n" + "\n".join(parts))
+
+
+@pytest.mark.parametrize("notes", [False, True], ids=["paragraphs", "footnotes"])
+@pytest.mark.parametrize("theme", ["report", "gongwen"])
+def test_small_project_edits(make_project: ProjectMaker, tmp_path: Path, notes: bool, theme: str) -> None:
+    root = _long_project(make_project, notes)
+    report = root / "source" / "report.md"
+    options = BuildOptions(project=root, theme=theme)
+    renderer = Renderer()
+    build(options, renderer)
+    text = report.read_text(encoding="utf-8")
+    for old, new in [("第9段:坚持", "第9段:坚持做"), ("第20段:坚持", "第20段:做坚持"), ("第9段:坚持做", "第9段:坚持")]:
+        text = text.replace(old, new, 1)
+        report.write_text(text, encoding="utf-8")
+        warm = build(options, renderer).pdf.read_bytes()
+        cold = build(BuildOptions(project=root, theme=theme, output=tmp_path / "cold.pdf"), Renderer())
+        assert warm == cold.pdf.read_bytes(), (old, new, renderer.pages_laid_out)
+        assert renderer.pages_laid_out < cold.pages
