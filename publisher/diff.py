@@ -33,7 +33,7 @@ import shutil
 import subprocess
 import tempfile
 import xml.etree.ElementTree as ET
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -274,16 +274,25 @@ def read_lines(xhtml: str) -> list[tuple[float, float, list[TextLine]]]:
     return pages
 
 
-def take_snapshot(pdf: Path, folder: Path, previous: Snapshot | None = None, dpi: int = DPI) -> Snapshot:
+def take_snapshot(
+    pdf: Path,
+    folder: Path,
+    previous: Snapshot | None = None,
+    dpi: int = DPI,
+    unchanged: Collection[int] = (),
+) -> Snapshot:
     """Read ``pdf``'s text lines and render its pages to PNGs in ``folder``.
 
     Pages whose pixels equal a page of ``previous`` reuse its PNG (a hard
     link), so a watch rebuild encodes only the pages that changed. Poppler
-    runs in parallel, one process per core.
+    runs in parallel, one process per core. Pages listed in ``unchanged``
+    (1-based; a warm rebuild wrote them byte for byte as before) are not
+    rendered at all: they take ``previous``'s image.
     """
     count = page_count(pdf)
     folder.mkdir(parents=True, exist_ok=True)
-    workers = min(os.cpu_count() or 1, 4, count)
+    kept = {n for n in unchanged if previous is not None and len(previous.pages) == count and 1 <= n <= count}
+    wanted = [n for n in range(1, count + 1) if n not in kept]
     text_proc = subprocess.Popen(
         [_tool("pdftotext"), "-enc", "UTF-8", "-bbox-layout", str(pdf), "-"],
         stdout=subprocess.PIPE,
@@ -291,7 +300,7 @@ def take_snapshot(pdf: Path, folder: Path, previous: Snapshot | None = None, dpi
     )
     renderers = []
     with tempfile.TemporaryDirectory(prefix="pages-", dir=folder) as raw:
-        for first, last in _split(count, workers) if count else []:
+        for first, last in _ranges(wanted, min(os.cpu_count() or 1, 4)):
             args = [_tool("pdftoppm"), "-r", str(dpi), "-f", str(first), "-l", str(last), str(pdf), f"{raw}/p"]
             renderers.append(subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE))
         xhtml, _ = text_proc.communicate()
@@ -306,19 +315,39 @@ def take_snapshot(pdf: Path, folder: Path, previous: Snapshot | None = None, dpi
             width, height, lines = text_pages[number - 1] if number <= len(text_pages) else (0.0, 0.0, [])
             furniture = [x for x in lines if x.box.y1 <= MARGIN * height or x.box.y0 >= (1 - MARGIN) * height]
             body = [x for x in lines if x not in furniture]
-            image, digest = _store_page(rendered[number], folder / f"page-{number:03d}.png", reuse)
+            if number in kept and previous is not None:
+                image, digest = _link_page(previous.pages[number - 1], folder / f"page-{number:03d}.png")
+            else:
+                image, digest = _store_page(rendered[number], folder / f"page-{number:03d}.png", reuse)
             pages.append(Page(number, width, height, body, furniture, image, digest))
     return Snapshot(pdf, pages, dpi)
 
 
-def _split(count: int, parts: int) -> list[tuple[int, int]]:
-    size, extra = divmod(count, parts)
-    ranges, first = [], 1
-    for i in range(parts):
-        last = first + size - 1 + (1 if i < extra else 0)
-        ranges.append((first, last))
-        first = last + 1
-    return ranges
+def _ranges(numbers: list[int], parts: int) -> list[tuple[int, int]]:
+    """Runs of consecutive page numbers, the longest cut so there are about ``parts`` of them."""
+    runs: list[tuple[int, int]] = []
+    for number in numbers:
+        if runs and runs[-1][1] == number - 1:
+            runs[-1] = (runs[-1][0], number)
+        else:
+            runs.append((number, number))
+    while len(runs) < parts:
+        longest = max(range(len(runs)), key=lambda i: runs[i][1] - runs[i][0], default=None)
+        if longest is None or runs[longest][0] == runs[longest][1]:
+            break
+        first, last = runs[longest]
+        middle = (first + last) // 2
+        runs[longest : longest + 1] = [(first, middle), (middle + 1, last)]
+    return runs
+
+
+def _link_page(page: Page, target: Path) -> tuple[Path, str]:
+    target.unlink(missing_ok=True)
+    try:
+        os.link(page.image, target)
+    except OSError:
+        shutil.copyfile(page.image, target)
+    return target, page.digest
 
 
 def _store_page(raw: Path, target: Path, reuse: dict[str, Path]) -> tuple[Path, str]:

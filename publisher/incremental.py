@@ -110,7 +110,8 @@ class Snapshot:
     page_maker: list[Any]
     string_set: dict[str, dict[int, list[str]]]
     info: list[PageInfo]
-    stats: dict[str, int] = field(default_factory=dict)
+    laid_out: list[int] | None = None
+    """Indexes of the pages this build laid out; ``None``: all of them."""
 
 
 # --- Layout ------------------------------------------------------------------
@@ -376,7 +377,7 @@ def rerender(
     ]
     string_set = {name: {n: list(v) for n, v in pages.items()} for name, pages in context.string_set.items()}
     skeletons = [_digest(block, text=False) for block in blocks]
-    snap = Snapshot((*key, head), digests, skeletons, kept, maker, string_set, info, {"laid_out": len(made)})
+    snap = Snapshot((*key, head), digests, skeletons, kept, maker, string_set, info, sorted(made))
     return document, snap
 
 

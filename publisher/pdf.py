@@ -122,6 +122,10 @@ class Renderer:
         self.snapshot: parts.Snapshot | None = None
         self.pages_laid_out = 0
         """Pages the last :meth:`render` laid out (the others were kept from the build before)."""
+        self.pages_kept: frozenset[int] = frozenset()
+        self.renders = 0
+        """Calls of :meth:`render` so far."""
+        """Numbers (1-based) of the pages the last :meth:`render` wrote exactly as the build before."""
 
     def render(
         self,
@@ -139,6 +143,8 @@ class Renderer:
         character made new subsets), the font configuration starts afresh, as
         fontconfig would otherwise keep serving the previous files of the same family.
         """
+        self.renders += 1
+        self.pages_kept = frozenset()
         if fonts_key != self.fonts_key:
             from weasyprint.text.fonts import FontConfiguration
 
@@ -160,14 +166,21 @@ class Renderer:
             source = weasyprint.HTML(string=html, base_url=str(base_url) + "/", url_fetcher=fetcher)
             rebuilt = None
             if self.incremental and self.snapshot is not None:
-                rebuilt = parts.rerender(source, self.font_config, options, key, self.snapshot)
+                try:
+                    rebuilt = parts.rerender(source, self.font_config, options, key, self.snapshot)
+                except Exception:  # the shortcut must never cost a build: lay out everything instead
+                    logging.getLogger(__name__).debug("incremental layout failed", exc_info=True)
+                    rebuilt = None
             if rebuilt is not None:
                 document, self.snapshot = rebuilt
-                self.pages_laid_out = self.snapshot.stats["laid_out"]
+                made = self.snapshot.laid_out or []
+                self.pages_laid_out = len(made)
+                self.pages_kept = frozenset(n + 1 for n in range(len(document.pages)) if n not in made)
             else:
                 self.snapshot = None  # let the previous pages go before laying out new ones
                 document, self.snapshot = parts.render(source, self.font_config, options, key, self.incremental)
                 self.pages_laid_out = len(document.pages)
+                self.pages_kept = frozenset()
             parts.number_pages(document)
             pdf = document.write_pdf(**options)
         except BaseException:

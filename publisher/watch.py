@@ -129,6 +129,8 @@ class Watcher:
         self.builds = 0
         """Build attempts so far."""
         self.last_good: BuildResult | None = None
+        self._snapshot_render = -1
+        """The render whose PDF :attr:`snapshot` shows."""
         self.snapshot: diff.Snapshot | None = None
         """Text and page images of the last good PDF."""
         self.workdir = Path(tempfile.mkdtemp(prefix="publisher-watch-"))
@@ -203,9 +205,14 @@ class Watcher:
             self._publish()
             return
         previous = self.snapshot
+        # Pages the renderer kept byte for byte since the build the last images are of need no new image.
+        same = previous is not None and self._snapshot_render == self.renderer.renders - 1
+        unchanged = self.renderer.pages_kept if same else frozenset()
         try:
             self.progress("page images")
-            snapshot = diff.take_snapshot(result.pdf, self.workdir / f"build-{self.builds}", previous)
+            snapshot = diff.take_snapshot(
+                result.pdf, self.workdir / f"build-{self.builds}", previous, unchanged=unchanged
+            )
             comparison = None
             if previous is not None and self.options.changes:
                 self.progress("comparing with the previous build")
@@ -230,6 +237,7 @@ class Watcher:
         finally:
             self.progress.clear()
         self.snapshot = snapshot
+        self._snapshot_render = self.renderer.renders
         self._publish(changed=comparison.changed_pages() if comparison else [])
         self._forget_old_snapshots(keep={snapshot.pages[0].image.parent} if snapshot.pages else set())
 

@@ -190,3 +190,15 @@ def test_rewrapped_lines_give_the_edited_words() -> None:
 def test_page_ranges() -> None:
     assert page_ranges([5, 1, 2, 3, 9, 10]) == "1–3, 5, 9–10"
     assert page_ranges([]) == ""
+
+
+def test_pages_a_warm_rebuild_kept_are_not_rendered_again(builds: Builds, tmp_path: Path) -> None:
+    old = take_snapshot(builds.base, tmp_path / "old")
+    page = page_of(builds.base, "第7段")
+    others = [p.number for p in old.pages if p.number != page]
+    hinted = take_snapshot(builds.word, tmp_path / "hinted", old, unchanged=others)
+    full = take_snapshot(builds.word, tmp_path / "full", old)
+    for number in others:
+        assert hinted.pages[number - 1].image.stat().st_ino == old.pages[number - 1].image.stat().st_ino
+    assert [p.digest for p in hinted.pages] == [p.digest for p in full.pages]
+    assert compare(old, hinted).changed_pages() == compare(old, full).changed_pages() == [page]
