@@ -323,13 +323,20 @@ def rerender(
     for n in made:
         if maker[n][-1]["anchors"] != old_anchors[n]:
             return None  # an anchor moved to another page
-        if any(page.fixed_boxes for page in [made[n]]):
+        if made[n].fixed_boxes:
             return None
 
-    # Named strings of the new pages, then their margin boxes (as layout_document does).
+    # Bookmarks and named strings of the new pages, then their margin boxes (as layout_document does).
+    bookmarked: dict[str, list[Any]] = {"": [], "::before": [], "::after": []}
     for n in sorted(made):
         page_counter_values = maker[n + 1][3][1]
         for child in made[n].descendants():
+            if child.bookmark_label:
+                suffix = next((end for end in ("::before", "::after") if child.element_tag.endswith(end)), "")
+                if child.element in bookmarked[suffix]:
+                    child.bookmark_label = ""  # one bookmark per element, as WeasyPrint does
+                else:
+                    bookmarked[suffix].append(child.element)
             if child.missing_link:
                 for (box, css_token), item in collector.counter_lookup_items.items():
                     if child.missing_link == box and css_token != "content":

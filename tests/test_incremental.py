@@ -143,3 +143,25 @@ def test_small_project_edits(make_project: ProjectMaker, tmp_path: Path, notes: 
         cold = build(BuildOptions(project=root, theme=theme, output=tmp_path / "cold.pdf"), Renderer())
         assert warm == cold.pdf.read_bytes(), (old, new, renderer.pages_laid_out)
         assert renderer.pages_laid_out < cold.pages
+
+
+def test_a_failing_shortcut_costs_only_time(
+    make_project: ProjectMaker, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A bug in the incremental layout falls back to laying out everything: the build still succeeds."""
+    from publisher import incremental
+
+    root = _long_project(make_project, notes=False)
+    renderer = Renderer()
+    build(BuildOptions(project=root), renderer)
+    report = root / "source" / "report.md"
+    report.write_text(report.read_text(encoding="utf-8").replace("第9段:坚持", "第9段:坚持做", 1), encoding="utf-8")
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(incremental, "rerender", broken)
+    result = build(BuildOptions(project=root), renderer)
+    assert renderer.pages_laid_out == result.pages
+    cold = build(BuildOptions(project=root, output=tmp_path / "cold.pdf"), Renderer())
+    assert result.pdf.read_bytes() == cold.pdf.read_bytes()
