@@ -30,6 +30,7 @@ import hashlib
 import zlib
 from contextvars import ContextVar
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 UNIT_CONTAINERS = ("main",)
@@ -631,6 +632,94 @@ def _digest_bytes(data: bytes) -> bytes:
     return hashlib.blake2b(data, digest_size=20).digest()
 
 
+# --- Styles ------------------------------------------------------------------
+
+_UNCACHED_RULES = ("@import", "@layer", "layer(", "@counter-style", "@color-profile")
+"""A stylesheet with one of these is parsed every build: they fetch other files or
+register in tables that WeasyPrint makes anew for each document."""
+
+
+def _stylesheet_cache(find_stylesheets: Any) -> Any:
+    """Wrap WeasyPrint's ``find_stylesheets`` so a stylesheet that did not change is not parsed again.
+
+    Parsed sheets are kept with the font configuration (their ``@font-face``
+    rules are registered there), by text, base URL, media and the folders the
+    URL fetcher allows (a linked file by its text too). Each sheet keeps its
+    own ``@page`` rules.
+    """
+    from weasyprint import CSS
+    from weasyprint.css import get_child_text, media_queries
+    from weasyprint.html import element_has_link_type, parse_url
+    from weasyprint.logger import LOGGER
+    from weasyprint.urls import URLFetchingError
+
+    def parse(cache: dict[Any, Any], key: Any, text: str | None, **kwargs: Any) -> Any:
+        if key is not None and text is not None and not any(rule in text for rule in _UNCACHED_RULES):
+            found = cache.get(key)
+            if found is None:
+                found = cache[key] = CSS(page_rules=[], **{**kwargs, "layers": []})
+            return found
+        return CSS(page_rules=[], **kwargs)
+
+    def wrapped(
+        wrapper_element: Any,
+        device_media_type: str,
+        url_fetcher: Any,
+        base_url: Any,
+        font_config: Any,
+        counter_style: Any,
+        color_profiles: Any,
+        page_rules: Any,
+        layers: Any,
+    ) -> Any:
+        cache = font_config.__dict__.setdefault("_publisher_stylesheets", {})
+        roots = getattr(url_fetcher, "publisher_roots", None)
+        common = dict(
+            url_fetcher=url_fetcher,
+            media_type=device_media_type,
+            font_config=font_config,
+            counter_style=counter_style,
+            color_profiles=color_profiles,
+        )
+        for wrapper in wrapper_element.query_all("style", "link"):
+            element = wrapper.etree_element
+            if element.get("type", "text/css").split(";", 1)[0].strip() != "text/css":
+                continue
+            media = [m.strip() for m in (element.get("media", "").strip() or "all").split(",")]
+            if not media_queries.evaluate_media_query(media, device_media_type):
+                continue
+            if element.tag == "style":
+                content = get_child_text(element)
+                key: tuple[Any, ...] | None = (
+                    ("style", content, base_url, device_media_type, roots) if roots is not None else None
+                )
+                yield parse(cache, key, content, string=content, base_url=base_url, layers=layers, **common)
+            elif element.tag == "link" and element.get("href"):
+                if not element_has_link_type(element, "stylesheet") or element_has_link_type(element, "alternate"):
+                    continue
+                href = parse_url(element.get("href"), base_url)
+                if href is None:
+                    continue
+                key, text = None, None
+                if roots is not None and href.startswith("file:"):
+                    from urllib.request import url2pathname
+
+                    path = Path(url2pathname(href.removeprefix("file:")))
+                    try:
+                        text = path.read_text(encoding="utf-8", errors="replace")
+                    except OSError:
+                        pass
+                    else:
+                        key = ("link", href, text, device_media_type, roots)
+                try:
+                    yield parse(cache, key, text, url=href, layers=layers, _check_mime_type=True, **common)
+                except URLFetchingError as exception:  # as WeasyPrint: a stylesheet that cannot be fetched is skipped
+                    LOGGER.error("Failed to load stylesheet at %s: %s", href, exception)
+
+    wrapped._publisher = True  # type: ignore[attr-defined]
+    return wrapped
+
+
 def install() -> None:
     """Patch WeasyPrint 70 so pages can be recorded and replayed, and resources are named per page. Idempotent."""
     import pydyf
@@ -643,6 +732,10 @@ def install() -> None:
         return
     if not getattr(page_module.remake_page, "_publisher", False):
         page_module.remake_page = record_carry(page_module.remake_page)
+    from weasyprint import css as css_module
+
+    if not getattr(css_module.find_stylesheets, "_publisher", False):
+        css_module.find_stylesheets = _stylesheet_cache(css_module.find_stylesheets)
 
     paint = Page.paint
 

@@ -82,6 +82,7 @@ class _ProjectFetcher:
 
         protocols = {"file", "data", "http", "https"} if allow_remote else {"file", "data"}
         self.fetcher = Fetcher(allowed_protocols=protocols)
+        self.fetcher.publisher_roots = (tuple(map(str, allowed)), allow_remote)  # what it may fetch: a cache key
 
 
 class _LogCollector(logging.Handler):
