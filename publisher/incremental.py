@@ -711,6 +711,8 @@ def _stylesheet_cache(find_stylesheets: Any) -> Any:
                         pass
                     else:
                         key = ("link", href, text, device_media_type, roots)
+                        read: set[Path] = getattr(url_fetcher, "publisher_read", set())
+                        read.add(path.resolve())
                 try:
                     yield parse(cache, key, text, url=href, layers=layers, _check_mime_type=True, **common)
                 except URLFetchingError as exception:  # as WeasyPrint: a stylesheet that cannot be fetched is skipped

@@ -59,10 +59,13 @@ def library_versions() -> dict[str, str]:
 class _ProjectFetcher:
     """Builds WeasyPrint's URL fetcher that only serves files below the allowed roots."""
 
-    def __init__(self, roots: list[Path], diagnostics: Diagnostics, allow_remote: bool = False):
+    def __init__(
+        self, roots: list[Path], diagnostics: Diagnostics, allow_remote: bool = False, seen: set[Path] | None = None
+    ):
         from weasyprint.urls import URLFetcher
 
         allowed = [r.resolve() for r in roots]
+        read: set[Path] = set() if seen is None else seen
 
         class Fetcher(URLFetcher):  # type: ignore[misc]
             def fetch(self, url: str, headers: Any = None) -> Any:
@@ -73,6 +76,7 @@ class _ProjectFetcher:
 
                     path = Path(url2pathname(url.split("?")[0].removeprefix("file:"))).resolve()
                     if any(path.is_relative_to(root) for root in allowed):
+                        read.add(path)
                         return super().fetch(url, headers)
                 diagnostics.warn(
                     f"refused to load '{url}': only files inside the project are allowed",
@@ -83,6 +87,7 @@ class _ProjectFetcher:
         protocols = {"file", "data", "http", "https"} if allow_remote else {"file", "data"}
         self.fetcher = Fetcher(allowed_protocols=protocols)
         self.fetcher.publisher_roots = (tuple(map(str, allowed)), allow_remote)  # what it may fetch: a cache key
+        self.fetcher.publisher_read = read  # files read, also from a stylesheet cache
 
 
 class _LogCollector(logging.Handler):
@@ -126,6 +131,9 @@ class Renderer:
         self.pages_kept: frozenset[int] = frozenset()
         self.renders = 0
         """Calls of :meth:`render` so far."""
+        self.files: dict[Path, tuple[int, int, int]] = {}
+        """Files read with this font configuration (stylesheets, images, fonts), with their stat when read:
+        when one changes, the next build lays out everything."""
         """Numbers (1-based) of the pages the last :meth:`render` wrote exactly as the build before."""
 
     def render(
@@ -152,12 +160,14 @@ class Renderer:
             if self.fonts_key is not None:
                 self.font_config = FontConfiguration()
                 self.snapshot = None
+                self.files = {}
             self.fonts_key = fonts_key
         import weasyprint
 
         from . import incremental as parts
 
-        fetcher = _ProjectFetcher(roots, diagnostics, allow_remote).fetcher
+        seen: set[Path] = set()
+        fetcher = _ProjectFetcher(roots, diagnostics, allow_remote, seen).fetcher
         handler = _LogCollector(diagnostics)
         logger = logging.getLogger("weasyprint")
         logger.addHandler(handler)
@@ -166,6 +176,8 @@ class Renderer:
         try:
             source = weasyprint.HTML(string=html, base_url=str(base_url) + "/", url_fetcher=fetcher)
             rebuilt = None
+            if self.snapshot is not None and any(_stat(path) != stamp for path, stamp in self.files.items()):
+                self.snapshot = None  # an image or stylesheet changed on disk: kept pages would show the old one
             if self.incremental and self.snapshot is not None:
                 try:
                     rebuilt = parts.rerender(source, self.font_config, options, key, self.snapshot)
@@ -182,6 +194,7 @@ class Renderer:
                 document, self.snapshot = parts.render(source, self.font_config, options, key, self.incremental)
                 self.pages_laid_out = len(document.pages)
                 self.pages_kept = frozenset()
+            self.files.update((path, _stat(path)) for path in seen)
             parts.number_pages(document)
             pdf = document.write_pdf(**options)
         except BaseException:
@@ -191,6 +204,15 @@ class Renderer:
             logger.removeHandler(handler)
         assert isinstance(pdf, bytes)
         return RenderResult(pdf, len(document.pages))
+
+
+def _stat(path: Path) -> tuple[int, int, int]:
+    """What tells that a file changed: modification time, size, inode (editors that save by renaming)."""
+    try:
+        found = path.stat()
+    except OSError:
+        return (-1, -1, -1)
+    return (found.st_mtime_ns, found.st_size, found.st_ino)
 
 
 def write_atomic(output: Path, data: bytes) -> None:

@@ -165,3 +165,32 @@ def test_a_failing_shortcut_costs_only_time(
     assert renderer.pages_laid_out == result.pages
     cold = build(BuildOptions(project=root, output=tmp_path / "cold.pdf"), Renderer())
     assert result.pdf.read_bytes() == cold.pdf.read_bytes()
+
+
+def test_a_stylesheet_or_image_changed_on_disk_is_seen(make_project: ProjectMaker, tmp_path: Path) -> None:
+    """The HTML stays the same when a linked stylesheet or an image changes: the kept pages must not."""
+    from PIL import Image
+
+    root = _long_project(make_project, notes=False)
+    report = root / "source" / "report.md"
+    report.write_text(report.read_text(encoding="utf-8") + "\n![图](images/a.png)\n", encoding="utf-8")
+    (root / "source" / "images").mkdir()
+    Image.new("RGB", (40, 20), (200, 30, 30)).save(root / "source" / "images" / "a.png")
+    theme = root / "styles" / "report" / "theme.css"
+    theme.parent.mkdir(parents=True)
+    theme.write_text("p { color: #000; }\n", encoding="utf-8")
+    renderer = Renderer()
+    build(BuildOptions(project=root), renderer)
+
+    def same_as_cold() -> None:
+        warm = build(BuildOptions(project=root), renderer).pdf.read_bytes()
+        cold = build(BuildOptions(project=root, output=tmp_path / "cold.pdf"), Renderer()).pdf.read_bytes()
+        assert warm == cold
+
+    theme.write_text("p { color: #336; }\n", encoding="utf-8")
+    same_as_cold()
+    Image.new("RGB", (40, 20), (30, 30, 200)).save(root / "source" / "images" / "a.png")
+    same_as_cold()
+    report.write_text(report.read_text(encoding="utf-8").replace("第9段:坚持", "第9段:坚持做", 1), encoding="utf-8")
+    same_as_cold()
+    assert renderer.pages_laid_out < 3  # and then warm again
