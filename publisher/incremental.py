@@ -44,6 +44,7 @@ def _local(tag: str) -> str:
 def units(root: Any) -> tuple[list[Any], bytes]:
     """The top-level blocks of an HTML tree and a digest of everything else (head, body attributes)."""
     rest = hashlib.blake2b(digest_size=16)
+    rest.update(repr(sorted(root.attrib.items())).encode())
     found: list[Any] = []
     for child in root:
         if _local(child.tag) != "body":
