@@ -40,6 +40,7 @@ class Project:
 
     def warm(self) -> tuple[bytes, int]:
         result = build(self.options, self.renderer)
+        assert result.warnings.warnings == []
         return result.pdf.read_bytes(), self.renderer.pages_laid_out
 
     def cold(self) -> bytes:
@@ -139,7 +140,9 @@ def test_small_project_edits(make_project: ProjectMaker, tmp_path: Path, notes: 
     for old, new in [("第9段:坚持", "第9段:坚持做"), ("第20段:坚持", "第20段:做坚持"), ("第9段:坚持做", "第9段:坚持")]:
         text = text.replace(old, new, 1)
         report.write_text(text, encoding="utf-8")
-        warm = build(options, renderer).pdf.read_bytes()
+        result = build(options, renderer)
+        assert result.warnings.warnings == []
+        warm = result.pdf.read_bytes()
         cold = build(BuildOptions(project=root, theme=theme, output=tmp_path / "cold.pdf"), Renderer())
         assert warm == cold.pdf.read_bytes(), (old, new, renderer.pages_laid_out)
         assert renderer.pages_laid_out < cold.pages
