@@ -266,8 +266,9 @@ def rerender(
     # Pages after the edit are kept only when it changed text alone: then no
     # selector (h2 + p, :last-child), counter (footnotes, lists) or block index
     # of the blocks after it can have changed.
+    skeletons = [_digest(block, text=False) for block in blocks]
     text_only = len(digests) == len(previous.digests) and all(
-        _digest(blocks[n], text=False) == previous.skeletons[n] for n in range(changed, changed_end)
+        skeletons[n] == previous.skeletons[n] for n in range(changed, changed_end)
     )
     count = len(previous.pages)
     if changed == len(digests) == len(previous.digests):
@@ -385,7 +386,6 @@ def rerender(
         for n, old in enumerate(previous.info)
     ]
     string_set = {name: {n: list(v) for n, v in pages.items()} for name, pages in context.string_set.items()}
-    skeletons = [_digest(block, text=False) for block in blocks]
     snap = Snapshot((*key, head), digests, skeletons, kept, maker, string_set, info, sorted(made))
     return document, snap
 
@@ -410,7 +410,6 @@ def record_carry(remake_page: Any) -> Any:
 @dataclass
 class _Recorder:
     token: int
-    stream: Any
     resources: Any
     count: int = 0
     alphas: dict[str, Any] = field(default_factory=dict)
@@ -508,7 +507,7 @@ def _paint_recorded(page: Any, stream: Any, scale: float, token: int, paint: Any
         widths, to_unicode = _Usage(font.widths), _Usage(font.to_unicode)
         views[key] = (font, widths, to_unicode)
         font.widths, font.to_unicode = widths, to_unicode
-    recorder = _Recorder(token, stream, resources)
+    recorder = _Recorder(token, resources)
     reset = _recording.set(recorder)
     try:
         paint(page, stream, scale)

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from . import incremental as relayout
 from .errors import Diagnostics, EnvironmentProblem, PublisherError
 
 
@@ -116,16 +117,15 @@ class Renderer:
     def __init__(self, incremental: bool = True) -> None:
         from weasyprint.text.fonts import FontConfiguration
 
-        from . import incremental as parts
         from .typeset import justify
 
         justify.install()
-        parts.install()
+        relayout.install()
         self.font_config = FontConfiguration()
         self.fonts_key: str | None = None
         self.incremental = incremental
         """Keep the last build's pages and lay out only what an edit changed (see :mod:`publisher.incremental`)."""
-        self.snapshot: parts.Snapshot | None = None
+        self.snapshot: relayout.Snapshot | None = None
         self.pages_laid_out = 0
         """Pages the last :meth:`render` laid out (the others were kept from the build before)."""
         self.pages_kept: frozenset[int] = frozenset()
@@ -164,8 +164,6 @@ class Renderer:
             self.fonts_key = fonts_key
         import weasyprint
 
-        from . import incremental as parts
-
         seen: set[Path] = set()
         fetcher = _ProjectFetcher(roots, diagnostics, allow_remote, seen).fetcher
         handler = _LogCollector(diagnostics)
@@ -180,7 +178,7 @@ class Renderer:
                 self.snapshot = None  # an image or stylesheet changed on disk: kept pages would show the old one
             if self.incremental and self.snapshot is not None:
                 try:
-                    rebuilt = parts.rerender(source, self.font_config, options, key, self.snapshot)
+                    rebuilt = relayout.rerender(source, self.font_config, options, key, self.snapshot)
                 except Exception:  # the shortcut must never cost a build: lay out everything instead
                     logging.getLogger(__name__).debug("incremental layout failed", exc_info=True)
                     rebuilt = None
@@ -191,11 +189,11 @@ class Renderer:
                 self.pages_kept = frozenset(n + 1 for n in range(len(document.pages)) if n not in made)
             else:
                 self.snapshot = None  # let the previous pages go before laying out new ones
-                document, self.snapshot = parts.render(source, self.font_config, options, key, self.incremental)
+                document, self.snapshot = relayout.render(source, self.font_config, options, key, self.incremental)
                 self.pages_laid_out = len(document.pages)
                 self.pages_kept = frozenset()
             self.files.update((path, _stat(path)) for path in seen)
-            parts.number_pages(document)
+            relayout.number_pages(document)
             pdf = document.write_pdf(**options)
         except BaseException:
             self.snapshot = None

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import dataclasses
+import functools
 import io
 import re
 from dataclasses import dataclass, field
@@ -357,17 +358,10 @@ def _check_lengths(spec: ChartSpec) -> None:
             )
 
 
-_PARSED: dict[tuple[str, Path], Any] = {}
-"""Parsed spec files by text: a warm rebuild parses only the files that changed."""
-
-
+@functools.lru_cache(maxsize=256)
 def _parsed(text: str, rel: Path) -> Any:
-    key = (text, rel)
-    if key not in _PARSED:
-        if len(_PARSED) >= 256:
-            _PARSED.clear()
-        _PARSED[key] = yamlpos.load(text, rel)  # raises on bad YAML: nothing is kept
-    return _PARSED[key]
+    """A spec file parsed, by text: a warm rebuild parses only the files that changed (errors are not kept)."""
+    return yamlpos.load(text, rel)
 
 
 def load_specs(root: Path, kinds: set[str]) -> dict[str, ChartSpec]:
