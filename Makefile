@@ -1,17 +1,17 @@
 # The two commands of the README:
-#   make report   set up everything (system libraries, .venv) and build the sample into out/
+#   make report   set up everything (system libraries, .venv, full font faces) and build the sample into out/
 #   make test     lint, type-check and run the test suite (sets up what is missing first)
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: report test test-deps lint typecheck pytest bench fonts gallery system-deps clean
+.PHONY: report test test-deps lint typecheck pytest bench fonts subsets gallery system-deps clean
 
-report: $(STAMP)
+report: $(STAMP) fonts
 	$(BIN)/publisher build .
 
-test: $(STAMP) test-deps lint typecheck pytest
+test: $(STAMP) test-deps fonts lint typecheck pytest
 
 test-deps:
 	sh scripts/system-deps.sh test
@@ -29,8 +29,14 @@ pytest: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/bench_build.py
 
-# Regenerate assets/fonts/ from Debian's fonts-noto-cjk and fonts-lxgw-wenkai.
+# The full font faces (all CJK ideographs, TC/HK shapes, symbols, emoji, the gongwen
+# substitutes) from Debian's font packages into ~/.local/share/publisher/fonts
+# (or $$PUBLISHER_FONT_DIR), checked against recorded checksums; a no-op when there.
 fonts: $(STAMP)
+	$(BIN)/publisher fonts install
+
+# Regenerate the committed subsets in assets/fonts/ from Debian's fonts-noto-cjk and fonts-lxgw-wenkai.
+subsets: $(STAMP)
 	$(BIN)/python scripts/make_fonts.py
 
 # Pictures of every chart kind for docs/charts.md, and of two sample pages for the README.

@@ -20,9 +20,10 @@ from .charts.cache import ChartCache, chart_key
 from .charts.check import check_spec
 from .charts.crosscheck import cross_check, stated_numbers
 from .errors import Diagnostics, Pos, PublisherError, did_you_mean
-from .fonts import document_fonts
+from .fonts import document_faces, font_face_css, font_roots, publisher_faces, region
 from .fonts import roles as font_roles
-from .html import render_html
+from .fontstore import install_command
+from .html import FONT_FACES_MARK, render_html
 from .model import Document
 from .parse import build_model
 from .pdf import SLOW_SUBSET_HINT, Renderer, harfbuzz_subset_available, write_atomic
@@ -145,7 +146,12 @@ def prepare(options: BuildOptions, diagnostics: Diagnostics | None = None, progr
                 spec.pos,
                 f"place it with ![](chart:{spec.id}) or delete the spec",
             )
-    check_glyphs(doc, source, font_roles(theme.tokens), diagnostics, options.allow_missing_glyphs)
+    check_glyphs(doc, source, font_roles(theme.tokens, doc.meta.lang), diagnostics, options.allow_missing_glyphs)
+    if region(doc.meta.lang) != "SC" and not publisher_faces(doc.meta.lang)["Publisher Serif"][0].stored:
+        diagnostics.warn(
+            f"{doc.meta.lang} text is set in the Simplified Chinese faces (their punctuation sits in the corner)",
+            hint=f"`{install_command()}` installs the Traditional Chinese and Hong Kong faces",
+        )
     stated = stated_numbers(source.body, Pos(source.main.path), source.body_line)
     checked = cross_check(list(specs.values()), stated, diagnostics)
     return Prepared(source, theme, doc, specs, diagnostics, checked)
@@ -164,23 +170,26 @@ def draw_charts(prepared: Prepared, cache: ChartCache) -> None:
         figure.rendered = rendered
 
 
-def _with_font_subsets(html: str, prepared: Prepared, cache: Path, retain_gids: bool) -> tuple[str, str]:
-    """Point the ``@font-face`` rules at the bundled fonts cut down to the characters of this report.
+def _with_fonts(html: str, prepared: Prepared, cache: Path | None, retain_gids: bool) -> tuple[str, str]:
+    """Put the ``@font-face`` rules of the faces this report uses into its HTML.
 
     Returns the HTML and a key naming the font files it uses.
 
     Loading and subsetting a 6 MB CJK font costs WeasyPrint far more than a font
-    of the few hundred characters a report uses; the subsets are cached, so a
-    rebuild after an edit that adds no new character reuses them.
+    of the few hundred characters a report uses, so every face is cut down to
+    the report's characters (cached, so a rebuild after an edit that adds no
+    new character reuses them); a face of the font store is used only when it
+    draws a character the bundled ones lack.
     """
     chars = set(html)
     for figure in prepared.document.figures():
         if figure.rendered is not None:
             chars |= set(figure.rendered.markup)
-    used = document_fonts(chars, cache, retain_gids)
-    for filename, path in used.items():
-        html = html.replace((FONTS_DIR / filename).as_uri(), path.resolve().as_uri())
-    return html, "|".join(str(path) for path in sorted(used.values()))
+    fonts = prepared.theme.tokens.get("fonts", {})
+    chains = [[str(f) for f in families] for families in fonts.values()]
+    used = document_faces(chars, prepared.document.meta.lang, chains, cache, retain_gids)
+    html = html.replace(FONT_FACES_MARK, font_face_css(used), 1)
+    return html, "|".join(sorted(str(path) for _, path in used))
 
 
 def build(options: BuildOptions, renderer: Renderer | None = None, progress: Progress = _quiet) -> BuildResult:
@@ -196,18 +205,17 @@ def build(options: BuildOptions, renderer: Renderer | None = None, progress: Pro
     cache = ChartCache(root / "out" / ".cache" / "charts" if options.cache else None)
     draw_charts(prepared, cache)
     progress("html")
-    html = render_html(prepared.document, prepared.theme, extra_css=options.extra_css)
-    fonts_key = None
-    if options.cache:
-        standard = str(options.pdf_options.get("pdf_variant") or "").startswith(("pdf/a", "pdf/ua", "pdf/x"))
-        html, fonts_key = _with_font_subsets(html, prepared, root / "out" / ".cache" / "fonts", standard)
+    html = render_html(prepared.document, prepared.theme, extra_css=options.extra_css, fonts_css=FONT_FACES_MARK)
+    standard = str(options.pdf_options.get("pdf_variant") or "").startswith(("pdf/a", "pdf/ua", "pdf/x"))
+    font_cache = root / "out" / ".cache" / "fonts" if options.cache else None
+    html, fonts_key = _with_fonts(html, prepared, font_cache, standard)
     out = output_path(options, root, prepared.document.meta.name)
     progress("pdf")
     renderer = renderer or Renderer()
     result = renderer.render(
         html,
         base_url=root,
-        roots=[root, STYLES_DIR, FONTS_DIR],
+        roots=[root, STYLES_DIR, FONTS_DIR, *font_roots()],
         diagnostics=diagnostics,
         allow_remote=options.allow_remote,
         options={"pdf_tags": False, **options.pdf_options},

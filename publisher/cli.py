@@ -342,6 +342,42 @@ def import_(ctx: click.Context, file: Path, output: Path | None, force: bool) ->
     run_user_command(ctx.obj["debug"], body)
 
 
+@main.group()
+def fonts() -> None:
+    """The full font faces beside the bundled subsets (all CJK ideographs, symbols, emoji, office substitutes)."""
+
+
+@fonts.command("install")
+@click.option(
+    "--dir",
+    "folder",
+    type=click.Path(path_type=Path),
+    help="Install into this folder (default: $PUBLISHER_FONT_DIR, else ~/.local/share/publisher/fonts).",
+)
+@click.pass_context
+def fonts_install(ctx: click.Context, folder: Path | None) -> None:
+    """Take the full faces out of Debian's font packages (nothing is installed on the system)."""
+
+    def body() -> int:
+        from .fontstore import PACKAGE_VERSIONS, install
+
+        report = install(folder, progress=lambda line: click.echo(line, err=True))
+        for name in report.differs:
+            click.echo(
+                f"warning: {name} is not the file the publisher was tested with: PDFs made here may differ "
+                "from other machines'",
+                err=True,
+            )
+        if report.differs:
+            expected = ", ".join(f"{name} {version}" for name, version in PACKAGE_VERSIONS.items())
+            click.echo(f"  hint: the recorded files are those of Debian 12's {expected}", err=True)
+        done = len(report.copied) + len(report.downloaded)
+        click.echo(f"fonts: {'installed' if done else 'already installed'} in {_display_path(report.folder)}")
+        return 0
+
+    run_user_command(ctx.obj["debug"], body)
+
+
 @main.command()
 @click.argument("pdf", type=click.Path(path_type=Path))
 @click.option(

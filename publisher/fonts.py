@@ -4,8 +4,13 @@ A theme names, for each role (``body``, ``heading``, ``kai``, ``title``,
 ``figure`` …), a list of families tried in order (``tokens.yaml``, key
 ``fonts``). The bundled ``Publisher …`` families are always available; a
 system family (``FangSong``, ``仿宋_GB2312`` …) is used when fontconfig finds
-exactly that family on the machine. The glyph check runs on the same chain
-WeasyPrint will use, so no character is ever drawn as tofu.
+exactly that family on the machine. After the theme's families every role
+falls back to the full faces of the font store (:mod:`publisher.fontstore`):
+the whole Noto CJK face of the document's region (SC, TC or HK), Noto Serif or
+Sans for Latin, Greek and Cyrillic, Noto's symbol and mathematics faces, Noto
+Color Emoji and LXGW WenKai (the 31 ideographs of Unicode 13–14 that Noto CJK
+2.001 lacks). The glyph check runs on the same chain WeasyPrint will use, so
+no character is ever drawn as tofu.
 """
 
 from __future__ import annotations
@@ -13,10 +18,12 @@ from __future__ import annotations
 import functools
 import shutil
 import subprocess
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from . import fontstore
 from .theme import FONT_ROLES, FONTS_DIR
 
 BUNDLED: dict[str, Path] = {}
@@ -27,15 +34,138 @@ for _family, _filename in FONT_ROLES.values():
 
 
 @dataclass(frozen=True)
+class Face:
+    """One font face: the file (and face index in a collection) behind a family at one weight."""
+
+    family: str
+    """The CSS family name it is registered under."""
+    bold: bool
+    path: Path
+    index: int = 0
+    """Face index in a font collection (``.ttc``)."""
+    fallback: bool = False
+    """A fallback face: only put into a document when it draws a character no earlier face has."""
+
+    @property
+    def stored(self) -> bool:
+        """A face of the font store (not a bundled subset): always cut down before WeasyPrint sees it."""
+        return not self.path.is_relative_to(FONTS_DIR)
+
+
+_REGION_INDEX = {"SC": 2, "TC": 3, "HK": 4}
+"""Face index of each region in Debian's Noto CJK collections (JP, KR, SC, TC, HK)."""
+
+
+def region(lang: str) -> str:
+    """The Noto CJK region whose glyph shapes ``lang`` wants: ``SC``, ``TC`` or ``HK``."""
+    lang = lang.lower()
+    if lang.startswith(("zh-hk", "zh-mo", "zh-hant-hk", "zh-hant-mo")):
+        return "HK"
+    if lang.startswith(("zh-tw", "zh-hant")):
+        return "TC"
+    return "SC"
+
+
+def _store_face(family: str, name: str, bold: bool = False, index: int = 0, fallback: bool = True) -> Face | None:
+    found = fontstore.path(name)
+    return Face(family, bold, found, index, fallback) if found is not None else None
+
+
+def _noto_cjk(family: str, kind: str, region_: str, fallback: bool) -> list[Face]:
+    index = _REGION_INDEX[region_]
+    faces = [
+        _store_face(family, f"Noto{kind}CJK-{weight}.ttc", weight == "Bold", index, fallback)
+        for weight in ("Regular", "Bold")
+    ]
+    return [face for face in faces if face is not None]
+
+
+FALLBACKS: dict[str, tuple[str, ...]] = {
+    "serif": ("Publisher Serif CJK", "Publisher Serif Latin"),
+    "sans": ("Publisher Sans CJK", "Publisher Sans Latin"),
+    "kai": ("Publisher Kai CJK", "Publisher Serif CJK", "Publisher Serif Latin"),
+}
+"""Fallback families of each style of role, before :data:`COMMON_FALLBACKS`."""
+COMMON_FALLBACKS = (
+    "Publisher Symbols",
+    "Publisher Symbols 2",
+    "Publisher Math",
+    "Publisher Emoji",
+    "Publisher Kai CJK",
+)
+"""Fallback families of every role, last: symbols, mathematics, emoji, and LXGW WenKai for Unicode 13–14 ideographs."""
+_STYLE_OF = {"Publisher Sans": "sans", "Publisher Kai": "kai"}
+
+
+def style_of(families: Iterable[str]) -> str:
+    """``serif``, ``sans`` or ``kai``: the style of the first bundled family of a role."""
+    for family in families:
+        if family.startswith("Publisher "):
+            return _STYLE_OF.get(family, "serif")
+    return "serif"
+
+
+def with_fallbacks(families: list[str]) -> list[str]:
+    """A role's families and then the publisher's fallback families, each once."""
+    extra = [*FALLBACKS[style_of(families)], *COMMON_FALLBACKS]
+    return list(dict.fromkeys([*families, *extra]))
+
+
+def publisher_faces(lang: str = "zh-CN") -> dict[str, list[Face]]:
+    """Every ``Publisher …`` family available here → its faces (regular first), for a document in ``lang``.
+
+    The bundled subsets are Simplified Chinese faces; a Traditional Chinese
+    document gets the whole TC (or HK) face of the font store instead, when it
+    is installed, for its glyph shapes and centred punctuation.
+    """
+    folder = fontstore.font_dir()
+    try:
+        stamp = folder.stat().st_mtime_ns  # a file added or removed changes it
+    except OSError:
+        stamp = 0
+    return {family: list(faces) for family, faces in _publisher_faces(region(lang), folder, stamp).items()}
+
+
+@functools.lru_cache(maxsize=16)
+def _publisher_faces(where: str, folder: Path, stamp: int) -> dict[str, list[Face]]:
+    families: dict[str, list[Face]] = {}
+    for family, filename in FONT_ROLES.values():
+        face = Face(family, "Bold" in filename, FONTS_DIR / filename)
+        if face not in families.setdefault(family, []):
+            families[family] = sorted([*families[family], face], key=lambda f: f.bold)
+    if where != "SC":
+        for family, kind in (("Publisher Serif", "Serif"), ("Publisher Sans", "Sans")):
+            full = _noto_cjk(family, kind, where, fallback=False)
+            if full:
+                families[family] = full
+    families["Publisher Serif CJK"] = _noto_cjk("Publisher Serif CJK", "Serif", where, True)
+    families["Publisher Sans CJK"] = _noto_cjk("Publisher Sans CJK", "Sans", where, True)
+    stored = {
+        "Publisher Kai CJK": [("LXGWWenKai-Regular.ttf", False)],
+        "Publisher Serif Latin": [("NotoSerif-Regular.ttf", False), ("NotoSerif-Bold.ttf", True)],
+        "Publisher Sans Latin": [("NotoSans-Regular.ttf", False), ("NotoSans-Bold.ttf", True)],
+        "Publisher Symbols": [("NotoSansSymbols-Regular.ttf", False)],
+        "Publisher Symbols 2": [("NotoSansSymbols2-Regular.ttf", False)],
+        "Publisher Math": [("NotoSansMath-Regular.ttf", False)],
+        "Publisher Emoji": [("NotoColorEmoji.ttf", False)],
+    }
+    for family, files in stored.items():
+        faces = [_store_face(family, name, bold) for name, bold in files]
+        families[family] = [face for face in faces if face is not None]
+    return {family: faces for family, faces in families.items() if faces}
+
+
+@dataclass(frozen=True)
 class RoleFont:
     """One family of a role's chain, and the file that serves it here (``None``: not installed)."""
 
     family: str
     path: Path | None
+    index: int = 0
 
     @property
     def bundled(self) -> bool:
-        return self.family in BUNDLED
+        return self.family.startswith("Publisher ")
 
 
 @functools.cache
@@ -55,31 +185,47 @@ def system_font(family: str) -> Path | None:
     return None
 
 
-def chain(families: list[str]) -> list[RoleFont]:
-    """Resolve a role's families in order."""
-    return [RoleFont(f, BUNDLED.get(f) or system_font(f)) for f in families]
+def chain(families: list[str], lang: str = "zh-CN", fallbacks: bool = True) -> list[RoleFont]:
+    """Resolve a role's families in order (then the publisher's fallback families)."""
+    faces = publisher_faces(lang)
+    resolved = []
+    for family in with_fallbacks(families) if fallbacks else families:
+        if family.startswith("Publisher "):
+            regular = faces.get(family)
+            if regular is None and family not in families:
+                continue  # a fallback that is not installed
+            first = regular[0] if regular else None
+            resolved.append(RoleFont(family, first.path if first else None, first.index if first else 0))
+        else:
+            resolved.append(RoleFont(family, system_font(family)))
+    return resolved
 
 
-def roles(tokens: dict[str, object]) -> dict[str, list[RoleFont]]:
-    """Every role of a theme's tokens, resolved."""
+def roles(tokens: dict[str, object], lang: str = "zh-CN") -> dict[str, list[RoleFont]]:
+    """Every role of a theme's tokens, resolved for a document in ``lang``."""
     fonts = tokens.get("fonts", {})
     assert isinstance(fonts, dict)
-    return {str(role): chain([str(f) for f in families]) for role, families in fonts.items()}
+    return {str(role): chain([str(f) for f in families], lang) for role, families in fonts.items()}
 
 
 @functools.cache
-def _cmap(path: Path, mtime: float) -> frozenset[int]:
+def _cmap(path: Path, index: int, mtime: float) -> frozenset[int]:
     """The code points a font maps, read with HarfBuzz (fast) or fontTools."""
-    codepoints = _harfbuzz_unicodes(path)
+    codepoints = _harfbuzz_unicodes(path, index)
     if codepoints is not None:
         return codepoints
     from fontTools.ttLib import TTFont
 
-    with TTFont(path, fontNumber=0, lazy=True) as font:
+    with TTFont(path, fontNumber=index, lazy=True) as font:
         return frozenset(font.getBestCmap() or {})
 
 
-def _harfbuzz_unicodes(path: Path) -> frozenset[int] | None:
+def coverage(path: Path, index: int = 0) -> frozenset[int]:
+    """The code points the face ``index`` of ``path`` maps."""
+    return _cmap(path, index, path.stat().st_mtime)
+
+
+def _harfbuzz_unicodes(path: Path, index: int = 0) -> frozenset[int] | None:
     import ctypes
     import ctypes.util
 
@@ -102,7 +248,7 @@ def _harfbuzz_unicodes(path: Path) -> frozenset[int] | None:
     for func in ("hb_blob_destroy", "hb_face_destroy", "hb_set_destroy"):
         getattr(hb, func).argtypes = [ctypes.c_void_p]
     blob = hb.hb_blob_create_from_file(str(path).encode())
-    face = hb.hb_face_create(blob, 0)
+    face = hb.hb_face_create(blob, index)
     unicodes = hb.hb_set_create()
     try:
         hb.hb_face_collect_unicodes(face, unicodes)
@@ -116,9 +262,13 @@ def _harfbuzz_unicodes(path: Path) -> frozenset[int] | None:
         hb.hb_blob_destroy(blob)
 
 
-def covers(path: Path, char: str) -> bool:
-    """Whether the font file has a glyph for ``char``."""
-    return ord(char) in _cmap(path, path.stat().st_mtime)
+def covers(font: Path | RoleFont, char: str) -> bool:
+    """Whether the font file (or the face of a role) has a glyph for ``char``."""
+    if isinstance(font, RoleFont):
+        if font.path is None:
+            return False
+        return ord(char) in coverage(font.path, font.index)
+    return ord(char) in coverage(font)
 
 
 # ------------------------------------------------------------- pre-subsetting
@@ -142,7 +292,9 @@ def _hb_subset() -> object | None:
     return None
 
 
-def subset_file(source: Path, chars: set[str], target: Path, retain_gids: bool = False) -> bool:
+def subset_file(
+    source: Path, chars: set[str], target: Path, retain_gids: bool = False, index: int = 0, always: bool = True
+) -> bool:
     """Write ``source`` cut down to ``chars`` (all layout features kept) to ``target``; False if unavailable.
 
     ``retain_gids`` keeps every glyph at its id. The bundled CID-keyed CFF fonts
@@ -178,11 +330,11 @@ def subset_file(source: Path, chars: set[str], target: Path, retain_gids: bool =
     for name in ("hb_blob_destroy", "hb_face_destroy", "hb_subset_input_destroy"):
         getattr(hb, name).argtypes = [p]
     blob = hb.hb_blob_create_from_file(str(source).encode())
-    face = hb.hb_face_create(blob, 0)
+    face = hb.hb_face_create(blob, index)
     request = hb.hb_subset_input_create_or_fail()
     try:
         unicodes = hb.hb_subset_input_unicode_set(request)
-        for char in chars | set(ALWAYS):
+        for char in chars | set(ALWAYS) if always else chars:
             hb.hb_set_add(unicodes, ord(char))
         for which in (4, 5, 6, 7):  # name ids, name languages, layout features, layout scripts: keep all
             keep = hb.hb_subset_input_set(request, which)
@@ -205,6 +357,10 @@ def subset_file(source: Path, chars: set[str], target: Path, retain_gids: bool =
         hb.hb_blob_destroy(blob)
     if not payload:
         return False
+    return _write(target, payload)
+
+
+def _write(target: Path, payload: bytes) -> bool:
     import os
     import tempfile
 
@@ -219,22 +375,155 @@ def subset_file(source: Path, chars: set[str], target: Path, retain_gids: bool =
     return True
 
 
-def document_fonts(chars: set[str], cache: Path | None, retain_gids: bool = False) -> dict[str, Path]:
-    """Bundled font file name → the file to use: a subset to ``chars`` in ``cache``, or the full font."""
+def _fonttools_subset(source: Path, chars: set[str], target: Path, index: int) -> bool:
+    """The slow way, without libharfbuzz-subset: one face of ``source`` cut down with fontTools."""
+    import io
+
+    from fontTools import subset
+    from fontTools.ttLib import TTFont
+
+    options = subset.Options(layout_features=["*"], name_IDs=["*"], name_languages=["*"], notdef_outline=True)
+    options.hinting = False
+    subsetter = subset.Subsetter(options)
+    subsetter.populate(unicodes=[ord(c) for c in chars])
+    with TTFont(source, fontNumber=index) as font:
+        subsetter.subset(font)
+        buffer = io.BytesIO()
+        font.save(buffer)
+    return _write(target, buffer.getvalue())
+
+
+_SCRATCH: list[Path] = []
+
+
+def _scratch() -> Path:
+    """A folder for the subsets of a build without cache, removed when the process ends."""
+    if not _SCRATCH:
+        import atexit
+        import tempfile
+
+        folder = Path(tempfile.mkdtemp(prefix="publisher-fonts-"))
+        atexit.register(shutil.rmtree, folder, True)
+        _SCRATCH.append(folder)
+    return _SCRATCH[0]
+
+
+def font_roots() -> list[Path]:
+    """Folders besides the project's whose font files a build may give WeasyPrint."""
+    return list(_SCRATCH)
+
+
+def invisible(char: str) -> bool:
+    """A default-ignorable character (zero-width space and joiners, soft hyphen, variation selectors): no glyph."""
+    code = ord(char)
+    return (
+        char in "\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180e\u3164\ufeff\uffa0"
+        or 0x180B <= code <= 0x180F
+        or 0x200B <= code <= 0x200F
+        or 0x202A <= code <= 0x202E
+        or 0x2060 <= code <= 0x206F
+        or 0xFE00 <= code <= 0xFE0F
+        or 0x1BCA0 <= code <= 0x1BCA3
+        or 0x1D173 <= code <= 0x1D17A
+        or 0xE0000 <= code <= 0xE0FFF
+    )
+
+
+_NOT_EMOJI = frozenset(range(0x80)) | {0xA9, 0xAE}
+"""Characters Noto Color Emoji maps that are text first (digits, ``#``, ``*``, ©, ®)."""
+
+
+def needed_faces(chars: set[str], lang: str, chains: Iterable[list[str]]) -> dict[str, set[str]]:
+    """Fallback family → the characters of the document it may have to draw.
+
+    Every character may appear in every role (a heading is in the table of
+    contents, a figure caption in the body's face...), so each role's chain is
+    walked for all of them: a fallback face is needed for what no face before
+    it in some chain has. The emoji face gets every emoji it has, whoever else
+    has them, since Pango prefers a colour font for emoji and would otherwise
+    take one from the system.
+    """
+    faces = publisher_faces(lang)
+    wanted = {ord(c) for c in chars if not c.isspace() and not invisible(c)}
+    needed: dict[str, set[int]] = {}
+    for families in chains:
+        remaining = set(wanted)
+        for font in chain(families, lang):
+            if not remaining:
+                break
+            if font.path is None:
+                continue
+            got = remaining & coverage(font.path, font.index)
+            remaining -= got
+            family_faces = faces.get(font.family)
+            if got and family_faces and family_faces[0].fallback:
+                needed.setdefault(font.family, set()).update(got)
+    emoji = faces.get("Publisher Emoji")
+    if emoji:
+        found = (wanted & coverage(emoji[0].path)) - _NOT_EMOJI
+        if found:
+            needed.setdefault("Publisher Emoji", set()).update(found)
+    # Pango sets a space in the face of the text around it, whether or not that face has one; joiners
+    # and variation selectors make emoji sequences (👨‍👩‍👧, ❤️).
+    quiet = {c for c in chars if c.isspace() or invisible(c)} | {" ", "\u00a0", "\u3000"}
+    return {family: {chr(c) for c in codes} | quiet for family, codes in needed.items()}
+
+
+def document_faces(
+    chars: set[str],
+    lang: str,
+    chains: Iterable[list[str]],
+    cache: Path | None,
+    retain_gids: bool = False,
+) -> list[tuple[Face, Path]]:
+    """The faces a document uses, each with the file WeasyPrint gets: a subset to ``chars``.
+
+    The bundled faces are always there (cut down to ``chars`` in ``cache``, or
+    whole without a cache); a face of the font store only when it draws
+    something, and always cut down (into ``cache`` or a temporary folder), so
+    WeasyPrint never loads a whole 20 MB face.
+    """
+    wanted = chars | set(ALWAYS)
+    needed = needed_faces(chars, lang, chains)
+    used: list[tuple[Face, Path]] = []
+    for family, faces in publisher_faces(lang).items():
+        if faces[0].fallback and family not in needed:
+            continue
+        for face in faces:
+            keep = needed[family] if face.fallback else wanted
+            folder = cache if cache is not None else (_scratch() if face.stored else None)
+            target = None if folder is None else _subset_of(face, keep, folder, retain_gids)
+            if target is not None:
+                used.append((face, target))
+            elif not face.stored:
+                used.append((face, face.path))  # no cache, or no subsetter: the bundled file whole
+    return used
+
+
+def _subset_of(face: Face, chars: set[str], folder: Path, retain_gids: bool) -> Path | None:
+    """``face`` cut down to ``chars`` in ``folder`` (made once, then reused), or ``None`` if it cannot be made."""
     import hashlib
 
-    files = {filename: FONTS_DIR / filename for _, filename in FONT_ROLES.values()}
-    if cache is None:
-        return files
-    wanted = "".join(sorted(chars | set(ALWAYS)))
-    used: dict[str, Path] = {}
-    for filename, path in files.items():
-        stat = path.stat()
-        spec = f"{filename}|{stat.st_size}|{stat.st_mtime_ns}|{retain_gids}|{wanted}"
-        key = hashlib.sha256(spec.encode()).hexdigest()[:24]
-        target = cache / key / filename
-        if target.is_file() or subset_file(path, set(wanted), target, retain_gids):
-            used[filename] = target
-        else:
-            used[filename] = path
-    return used
+    stat = face.path.stat()
+    spec = f"{face.path.name}|{face.index}|{stat.st_size}|{stat.st_mtime_ns}|{retain_gids}|{''.join(sorted(chars))}"
+    key = hashlib.sha256(spec.encode()).hexdigest()[:24]
+    if face.stored:
+        suffix = ".otf" if face.path.suffix in (".otf", ".ttc") else face.path.suffix
+        target = folder / key / f"{face.path.stem}-{face.index}{suffix}"
+    else:
+        target = folder / key / face.path.name
+    if target.is_file() or subset_file(face.path, chars, target, retain_gids, face.index, always=False):
+        return target
+    if face.stored and _fonttools_subset(face.path, chars, target, face.index):
+        return target
+    return None
+
+
+def font_face_css(faces: list[tuple[Face, Path]]) -> str:
+    """``@font-face`` rules for the faces of a document (one face per file, never a collection)."""
+    rules = []
+    for face, path in faces:
+        weight = "bold" if face.bold else "normal"
+        src = path.resolve().as_uri()
+        rules.append(f'@font-face {{ font-family: "{face.family}"; font-weight: {weight}; src: url("{src}"); }}')
+    return "\n".join(rules) + "\n"

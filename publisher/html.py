@@ -12,7 +12,7 @@ from markupsafe import Markup
 
 from . import model
 from .i18n import labels
-from .theme import FONT_ROLES, FONTS_DIR, Theme
+from .theme import Theme
 from .typeset.markup import keep_last_two, typeset
 
 
@@ -62,22 +62,26 @@ def _environment(search_path: tuple[str, ...]) -> jinja2.Environment:
     return env
 
 
-def font_faces() -> str:
-    """``@font-face`` rules for the bundled fonts (one face per file, never a TTC)."""
-    rules = []
-    seen = set()
-    for family, filename in FONT_ROLES.values():
-        if filename in seen:
-            continue
-        seen.add(filename)
-        weight = "bold" if "Bold" in filename else "normal"
-        url = (FONTS_DIR / filename).as_uri()
-        rules.append(f'@font-face {{ font-family: "{family}"; font-weight: {weight}; src: url("{url}"); }}')
-    return "\n".join(rules) + "\n"
+FONT_FACES_MARK = "/* @font-face rules of the report's fonts */"
+"""Where :func:`render_html` puts the ``@font-face`` rules when it is given none: the build puts them there."""
+
+
+def font_faces(lang: str = "zh-CN") -> str:
+    """``@font-face`` rules for the bundled fonts, whole (one face per file, never a collection)."""
+    from .fonts import Face, font_face_css, publisher_faces
+
+    faces: list[tuple[Face, Path]] = [
+        (face, face.path) for faces in publisher_faces(lang).values() for face in faces if not face.stored
+    ]
+    return font_face_css(faces)
 
 
 def render_html(
-    doc: model.Document, theme: Theme, env: jinja2.Environment | None = None, extra_css: list[str] | None = None
+    doc: model.Document,
+    theme: Theme,
+    env: jinja2.Environment | None = None,
+    extra_css: list[str] | None = None,
+    fonts_css: str | None = None,
 ) -> str:
     """The whole report as HTML for WeasyPrint."""
     env = env or environment(theme)
@@ -88,7 +92,7 @@ def render_html(
         meta=doc.meta,
         toc=toc,
         footnotes=doc.footnotes,
-        fonts_css=font_faces(),
+        fonts_css=font_faces(doc.meta.lang) if fonts_css is None else fonts_css,
         tokens_css=theme.css_variables(),
         stylesheets=[Path(p).as_uri() for p in theme.css_files()],
         paper=doc.meta.paper,

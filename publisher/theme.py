@@ -46,11 +46,17 @@ class Theme:
         return [d / "theme.css" for d in reversed(self.dirs) if (d / "theme.css").is_file()]
 
     def css_variables(self) -> str:
-        """The tokens as CSS custom properties on ``:root``; font roles as ``--font-ROLE`` family lists."""
+        """The tokens as CSS custom properties on ``:root``; font roles as ``--font-ROLE`` family lists.
+
+        Each role's list ends with the publisher's fallback families (the full
+        faces, symbols, emoji: :func:`publisher.fonts.with_fallbacks`).
+        """
+        from .fonts import with_fallbacks
+
         tokens = {k: v for k, v in self.tokens.items() if k != "fonts"}
         lines = [f"  --{key}: {value};" for key, value in _flatten(tokens)]
         for role, families in self.tokens.get("fonts", {}).items():
-            names = ", ".join('"' + str(f).replace('"', "") + '"' for f in families)
+            names = ", ".join('"' + str(f).replace('"', "") + '"' for f in with_fallbacks([str(f) for f in families]))
             lines.append(f"  --font-{role}: {names};")
         return ":root {\n" + "\n".join(lines) + "\n}\n"
 
@@ -109,12 +115,12 @@ def check_fonts(fonts_dir: Path = FONTS_DIR) -> None:
         except OSError as exc:
             raise EnvironmentProblem(
                 f"font file for role '{role}' ({family}) is unreadable: {path}: {exc.strerror}",
-                hint="restore assets/fonts/ from the repository, or regenerate it with `make fonts`",
+                hint="restore assets/fonts/ from the repository, or regenerate it with `make subsets`",
             ) from None
         if magic not in (b"OTTO", b"\x00\x01\x00\x00", b"true", b"wOFF", b"wOF2"):
             raise EnvironmentProblem(
                 f"font file for role '{role}' ({family}) is not a font: {path}",
-                hint="restore assets/fonts/ from the repository, or regenerate it with `make fonts`",
+                hint="restore assets/fonts/ from the repository, or regenerate it with `make subsets`",
             )
 
 

@@ -9,7 +9,7 @@ set -eu
 # Usage: system-deps.sh [runtime|test]. `runtime` is what building a report
 # needs; `test` adds the PDF readers and the browser the tests use.
 RUNTIME_PACKAGES="libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 python3-venv"
-TEST_PACKAGES="poppler-utils qpdf chromium"
+TEST_PACKAGES="poppler-utils qpdf chromium unicode-data"
 case "${1:-runtime}" in
     test) DEBIAN_PACKAGES="$RUNTIME_PACKAGES $TEST_PACKAGES" ;;
     *) DEBIAN_PACKAGES="$RUNTIME_PACKAGES" ;;

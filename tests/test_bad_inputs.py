@@ -138,7 +138,7 @@ def test_unreadable_or_broken_font_file_is_reported(tmp_path: Path) -> None:
     body_font.unlink()
     with pytest.raises(EnvironmentProblem, match="unreadable") as info:
         check_fonts(tmp_path)
-    assert "make fonts" in (info.value.hint or "")
+    assert "make subsets" in (info.value.hint or "")
 
 
 def test_two_builds_at_once_never_leave_a_corrupt_pdf(make_project: ProjectMaker) -> None:

@@ -193,10 +193,9 @@ def test_golden_project(case: str, tmp_path: Path) -> None:
         pytest.skip("shared/seed is not beside the repository")
     report = imported(case, tmp_path)
     got = tree(report.out_dir)
-    # Whether the bundled fonts have every character depends on the fonts, not on the import
-    # (test_characters_missing_from_the_fonts_get_system_fonts checks that part).
-    got.pop("styles/report/tokens.yaml", None)
-    log = [line for line in report.summary() if "not in the bundled fonts" not in line]
+    # Whether the fonts have every character depends on the fonts, not on the import
+    # (test_characters_no_font_has_are_named_and_nothing_else_is checks that part).
+    log = [line for line in report.summary() if "in no font here" not in line]
     got["import.log"] = ("\n".join(log) + "\n").encode("utf-8")
     expected_dir = FIXTURES / case / "expected"
     if UPDATE_GOLDENS:
@@ -371,17 +370,18 @@ def test_parts_from_unnumbered_headings_over_numbered_ones(tmp_path: Path) -> No
     assert headings == ["# 2021年工作回顾", "## 一、经济", "# 2022年工作安排", "## 一、改革"]
 
 
-def test_characters_missing_from_the_fonts_get_system_fonts(tmp_path: Path) -> None:
+def test_characters_no_font_has_are_named_and_nothing_else_is(tmp_path: Path) -> None:
+    """堃 is beyond the bundled subsets but in the full faces; U+30000 (Extension G) is in no font."""
     path = tmp_path / "rare.txt"
-    path.write_text("一、概况\n这里有一个罕见字𠀀，还有𠀁。\n", encoding="utf-8")
+    path.write_text("一、概况\n张堃同志说，这里有一个罕见字\U00030000。\n", encoding="utf-8")
     report = import_file(path, tmp_path / "rare")
-    tokens = yaml.safe_load((report.out_dir / "styles" / "report" / "tokens.yaml").read_text(encoding="utf-8"))
-    assert tokens["fonts"]["body"] == ["Publisher Serif", "Noto Serif CJK SC"]
-    assert set(tokens["fonts"]) == {"body", "heading", "kai", "title", "figure"}
-    assert any("2 characters are not in the bundled fonts (𠀀𠀁)" in line for line in report.summary())
+    assert not (report.out_dir / "styles").exists()
+    notes = [line for line in report.summary() if "in no font" in line]
+    assert len(notes) == 1 and "1 characters are in no font here (\U00030000)" in notes[0], notes
+    assert "--allow-missing-glyphs" in notes[0]
     plain = tmp_path / "plain.txt"
     plain.write_text("一、概况\n正文。\n", encoding="utf-8")
-    assert not (import_file(plain, tmp_path / "plain").out_dir / "styles").exists()
+    assert not any("in no font" in line for line in import_file(plain, tmp_path / "plain").summary())
 
 
 def test_traditional_chinese_and_english_get_their_lang(tmp_path: Path) -> None:

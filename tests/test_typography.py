@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import subprocess
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -130,8 +131,11 @@ def test_a_character_no_font_has_stops_the_build(make_project: ProjectMaker) -> 
     root = make_project(body="# 一\n\n这里有一个字𰀀不在字库里。\n")
     result = CliRunner().invoke(main, ["build", str(root)])
     assert result.exit_code == 1
-    assert result.stderr.splitlines()[0] == "source/report.md:8:7: error: U+30000 '𰀀' is not in any font for body"
+    assert result.stderr.splitlines()[0] == (
+        "source/report.md:8:7: error: U+30000 '𰀀' (CJK UNIFIED IDEOGRAPH-30000) is in no font for the body role"
+    )
     assert "--allow-missing-glyphs" in result.stderr and "Traceback" not in result.stderr
+    assert "tokens.yaml" not in result.stderr
     assert not (root / "out" / "t.pdf").exists()
     allowed = CliRunner().invoke(main, ["build", str(root), "--allow-missing-glyphs"])
     assert allowed.exit_code == 0
@@ -139,9 +143,29 @@ def test_a_character_no_font_has_stops_the_build(make_project: ProjectMaker) -> 
 
 
 def test_missing_glyph_in_a_heading_names_the_heading_role(make_project: ProjectMaker) -> None:
-    root = make_project(body="# 第一部分𰀁\n\n正文。\n")
+    root = make_project(body="# 第一部分\U00030003\n\n正文。\n")
     result = CliRunner().invoke(main, ["check", str(root)])
-    assert result.stderr.startswith("source/report.md:6:7: error: U+30001 '𰀁' is not in any font for heading")
+    assert result.stderr.startswith(
+        "source/report.md:6:7: error: U+30003 '\U00030003' (CJK UNIFIED IDEOGRAPH-30003) "
+        "is in no font for the heading role"
+    )
+
+
+def test_without_the_full_faces_the_hint_is_the_command_that_installs_them(
+    make_project: ProjectMaker, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """勠 (勠力同心) is beyond GB 2312: the bundled subsets lack it, the full faces have it."""
+    root = make_project(body="# 一\n\n全区上下勠力同心。\n")
+    monkeypatch.setenv("PUBLISHER_FONT_DIR", str(tmp_path / "empty"))
+    result = CliRunner().invoke(main, ["build", str(root)])
+    assert result.exit_code == 1
+    lines = result.stderr.splitlines()
+    assert lines[0] == (
+        "source/report.md:8:5: error: U+52E0 '勠' (CJK UNIFIED IDEOGRAPH-52E0) is in no font for the body role"
+    )
+    assert lines[1] == "  hint: `make fonts` installs the full faces (all CJK ideographs, symbols, emoji)"
+    monkeypatch.delenv("PUBLISHER_FONT_DIR")
+    assert CliRunner().invoke(main, ["build", str(root)]).exit_code == 0
 
 
 def test_check_fix_rewrites_the_source_and_keeps_a_backup(make_project: ProjectMaker) -> None:

@@ -30,7 +30,7 @@ from .figures import Figure, find_figures, suggestions_yaml
 from .model import Document, NoteDef, TableBlock
 from .reading import read_input
 from .structure import analyse, detect_lang, is_cjk
-from .writer import Rendered, check_out_dir, font_tokens, render_markdown, uncovered_characters, write_project
+from .writer import Rendered, check_out_dir, render_markdown, uncovered_characters, write_project
 
 __all__ = ["Converted", "ImportReport", "convert", "import_file"]
 
@@ -60,8 +60,6 @@ class Converted:
     """Figures with units found in the text."""
     suggestions: str
     """``source/charts/suggestions.yaml``."""
-    tokens: str = ""
-    """``styles/report/tokens.yaml`` adding system fonts, when the bundled ones lack characters of the text."""
 
 
 @dataclass
@@ -231,23 +229,18 @@ def convert(path: Path) -> Converted:
     meta = _meta(doc, path)
     rendered = render_markdown(doc, dict(meta), path.name)
     figures = find_figures(list(zip(doc.blocks, rendered.block_lines, strict=True)), doc.lang)
-    tokens = ""
-    missing = uncovered_characters(rendered.text)
+    missing = uncovered_characters(rendered.text, doc.lang)
     if missing:
-        tokens = font_tokens(doc.lang)
+        from ..typeset.glyphs import missing_glyph_hint
+
         shown = "".join(missing[:8]) + ("…" if len(missing) > 8 else "")
-        doc.notes.append(
-            f"{len(missing)} characters are not in the bundled fonts ({shown}): "
-            "styles/report/tokens.yaml adds system fonts for them"
-        )
-    return Converted(path, fmt, encoding, doc, meta, rendered, figures, suggestions_yaml(figures), tokens)
+        doc.notes.append(f"{len(missing)} characters are in no font here ({shown}): {missing_glyph_hint()}")
+    return Converted(path, fmt, encoding, doc, meta, rendered, figures, suggestions_yaml(figures))
 
 
 def import_file(path: Path, out_dir: Path, *, force: bool = False) -> ImportReport:
     """Import ``path`` as a report project in ``out_dir`` (which must be new or empty unless ``force``)."""
     check_out_dir(out_dir, force)
     converted = convert(path)
-    files = write_project(
-        out_dir, converted.rendered, converted.suggestions, converted.document.images, force, converted.tokens
-    )
+    files = write_project(out_dir, converted.rendered, converted.suggestions, converted.document.images, force)
     return ImportReport(converted, out_dir, files)

@@ -55,43 +55,22 @@ EXAMPLE_CHART = """\
 # values: [704.83, 102]
 """
 
-FALLBACK_FAMILIES = {
-    "zh-TW": ("Noto Serif CJK TC", "Noto Sans CJK TC"),
-    "zh-HK": ("Noto Serif CJK HK", "Noto Sans CJK HK"),
-    "zh-CN": ("Noto Serif CJK SC", "Noto Sans CJK SC"),
-    "en": ("Noto Serif", "Noto Sans"),
-}
-"""System families that fill in characters the bundled fonts (GB 2312) lack, by language."""
 
-
-def uncovered_characters(text: str) -> list[str]:
-    """Characters of ``text`` that a bundled font lacks (e.g. Traditional Chinese ones).
+def uncovered_characters(text: str, lang: str) -> list[str]:
+    """Characters of ``text`` that some role of the default theme could not draw with the fonts here.
 
     Any text can be set in any role (a heading in the sans, a run-in heading in
-    the kai), so a character counts as missing when one bundled family lacks it.
+    the kai), so a character counts as missing when one role lacks it.
     """
-    from ..fonts import BUNDLED, covers
+    from ..fonts import covers, roles
+    from ..theme import load_theme
 
-    files = list(BUNDLED.values())
-    return [c for c in dict.fromkeys(text) if not c.isspace() and not all(covers(path, c) for path in files)]
-
-
-def font_tokens(lang: str) -> str:
-    """A project ``styles/report/tokens.yaml`` that adds system fonts after the bundled ones."""
-    serif, sans = FALLBACK_FAMILIES.get(lang, FALLBACK_FAMILIES["zh-TW" if lang.startswith("zh-Hant") else "zh-CN"])
-    return f"""\
-# Written by `publisher import`: the text has characters the bundled fonts
-# (Simplified Chinese, GB 2312) do not have. The system fonts named after them
-# draw those characters; install them (Debian/Ubuntu: apt-get install
-# fonts-noto-cjk fonts-noto-core) or name fonts you have. Every role of the
-# theme is listed; see docs/source-format.md, "Themes".
-fonts:
-  body: ["Publisher Serif", "{serif}"]
-  heading: ["Publisher Sans", "{sans}"]
-  kai: ["Publisher Kai", "{serif}"]
-  title: ["Publisher Serif", "{serif}"]
-  figure: ["Publisher Sans", "{sans}"]
-"""
+    chains = roles(load_theme("report", None).tokens, lang).values()
+    return [
+        c
+        for c in dict.fromkeys(text)
+        if not c.isspace() and not all(any(covers(font, c) for font in chain) for chain in chains)
+    ]
 
 
 # ------------------------------------------------------------------- escaping
@@ -300,7 +279,7 @@ def check_out_dir(out_dir: Path, force: bool) -> None:
 
 
 def write_project(
-    out_dir: Path, rendered: Rendered, suggestions: str, images: dict[str, bytes], force: bool, tokens: str = ""
+    out_dir: Path, rendered: Rendered, suggestions: str, images: dict[str, bytes], force: bool
 ) -> list[Path]:
     """Write the project's files; returns their paths relative to ``out_dir``."""
     check_out_dir(out_dir, force)
@@ -309,8 +288,6 @@ def write_project(
         CHARTS / "example.yaml": EXAMPLE_CHART.encode("utf-8"),
         CHARTS / "suggestions.yaml": suggestions.encode("utf-8"),
     }
-    if tokens:
-        files[Path("styles") / "report" / "tokens.yaml"] = tokens.encode("utf-8")
     for name, data in images.items():
         files[Path(name)] = data
     try:

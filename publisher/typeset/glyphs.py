@@ -7,16 +7,16 @@ some other face.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
 
+from .. import fontstore
 from ..errors import Diagnostics, Pos, PublisherError
-from ..fonts import RoleFont, covers
+from ..fonts import RoleFont, covers, invisible
 from ..i18n import labels
 from ..model import Document, Heading, Inline, ListBlock, Paragraph, Quote, Table, plain_text
 from ..source import Source
-
-_IGNORED = {"\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u00ad"}
 
 
 def _texts(doc: Document, report: Path) -> Iterator[tuple[str, str, Pos]]:
@@ -83,20 +83,26 @@ def check_glyphs(
     seen: set[tuple[str, str]] = set()
     for role, text, pos in _texts(doc, source.main.path):
         chain = roles.get(role) or roles.get("body") or []
-        files = [f.path for f in chain if f.path is not None]
         for char in text:
-            if char.isspace() or char in _IGNORED or (role, char) in seen:
+            if char.isspace() or invisible(char) or (role, char) in seen:
                 continue
             seen.add((role, char))
-            if any(covers(path, char) for path in files):
+            if any(covers(font, char) for font in chain):
                 continue
             where = _locate(source, pos, char)
-            message = f"U+{ord(char):04X} '{char}' is not in any font for {role}"
-            families = ", ".join(f.family for f in chain) or "none"
-            hint = (
-                f"the {role} fonts are: {families}; add a font that has it to `fonts: {role}:` in the theme's "
-                "tokens.yaml, or build with --allow-missing-glyphs"
-            )
+            name = unicodedata.name(char, "unnamed")
+            message = f"U+{ord(char):04X} '{char}' ({name}) is in no font for the {role} role"
             if not allow_missing:
-                raise PublisherError(message, where, hint)
-            diagnostics.warn(message, where, hint)
+                raise PublisherError(message, where, missing_glyph_hint())
+            diagnostics.warn(message, where, missing_glyph_hint())
+
+
+def missing_glyph_hint() -> str:
+    """What to do about a character no font has: install the full faces, or else print it as a box."""
+    states = fontstore.status()
+    if any(state == "missing" for state in states.values()):
+        return f"`{fontstore.install_command()}` installs the full faces (all CJK ideographs, symbols, emoji)"
+    return (
+        "no font the publisher has draws it (see `publisher --info`); "
+        "`publisher build --allow-missing-glyphs` prints it as a box"
+    )
