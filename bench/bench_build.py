@@ -40,10 +40,11 @@ def cold_build(output: Path, cache: bool = True) -> tuple[float, float]:
 
 def warm_builds(output: Path, runs: int) -> list[float]:
     """Rebuilds in this process with one shared renderer (what watch mode will do)."""
-    from publisher.build import BuildOptions, build
-    from publisher.pdf import Renderer
+    from publisher.engine.weasyprint.writer import PdfWriter
+    from publisher.options import BuildOptions
+    from publisher.pipeline import build
 
-    renderer = Renderer()
+    renderer = PdfWriter()
     options = BuildOptions(project=REPO, output=output)
     build(options, renderer)
     times = []

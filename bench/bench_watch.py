@@ -2,7 +2,7 @@
 
 * cold build: a new process (``python -m publisher build``), as in bench_build;
 * warm rebuild after a paragraph edit and after a chart edit: ``build()`` in
-  this process with one long-lived ``Renderer``, as ``publisher watch`` does;
+  this process with one long-lived ``PdfWriter``, as ``publisher watch`` does;
 * edit → new PDF through the real watcher (file saved → PDF replaced), which
   adds the file watcher's debounce;
 * memory over 50 rebuilds: resident size of this process after the first and
@@ -31,8 +31,9 @@ from pathlib import Path
 
 from bench_build import REPO, cold_build, machine
 
-from publisher.build import BuildOptions, build
-from publisher.pdf import Renderer
+from publisher.engine.weasyprint.writer import PdfWriter
+from publisher.options import BuildOptions
+from publisher.pipeline import build
 from publisher.theme import FONTS_DIR
 from publisher.watch import release_memory
 
@@ -82,7 +83,7 @@ class Edits:
         self.chart.write_text(self.spec.replace(CHART_VALUES, value), encoding="utf-8")
 
 
-def timed_builds(options: BuildOptions, renderer: Renderer, edit: Callable[[], None], runs: int) -> list[float]:
+def timed_builds(options: BuildOptions, renderer: PdfWriter, edit: Callable[[], None], runs: int) -> list[float]:
     """Seconds of ``build()`` after each of ``runs`` edits."""
     times = []
     for _ in range(runs):
@@ -217,7 +218,7 @@ def main() -> int:
         print(f"cold build (new process, charts cached): {summary(cold)}")
 
         rss_start = rss_mib()
-        renderer = Renderer()
+        renderer = PdfWriter()
         options = BuildOptions(project=project)
         started = time.perf_counter()
         first = build(options, renderer)

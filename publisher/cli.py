@@ -11,6 +11,7 @@ import click
 
 from . import __version__
 from .errors import EXIT_INTERNAL, Diagnostics, PublisherError
+from .files import display_path
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -108,8 +109,8 @@ def build(
     """Build the report in PROJECT into a PDF."""
 
     def body() -> int:
-        from .build import BuildOptions
-        from .build import build as run_build
+        from .options import BuildOptions
+        from .pipeline import build as run_build
 
         interactive = sys.stderr.isatty()
         options = BuildOptions(
@@ -122,21 +123,22 @@ def build(
             allow_missing_glyphs=allow_missing_glyphs,
         )
         if editions or all_editions:
-            from .editions import build_editions, merged_warnings
+            from .pipeline import build_editions, merged_warnings, project_editions
 
             progress = _progress_printer() if interactive else _quiet
-            built = build_editions(options, None if all_editions else list(editions), progress=progress)
+            chosen = project_editions(project, None if all_editions else list(editions))
+            built = build_editions(options, chosen, progress=progress)
             if interactive:
                 click.echo("\r\033[K", nl=False, err=True)
             _print_warnings(merged_warnings(built))
             for item in built:
-                click.echo(f"wrote {_display_path(item.result.pdf)}: {item.summary()}")
+                click.echo(f"wrote {display_path(item.output)}: {item.summary()}")
             return 0
         result = run_build(options, progress=_progress_printer() if interactive else _quiet)
         if interactive:
             click.echo("\r\033[K", nl=False, err=True)
         _print_warnings(result.warnings)
-        shown = _display_path(result.pdf)
+        shown = display_path(result.output)
         click.echo(f"wrote {shown}: {result.pages} pages in {result.seconds:.2f} s")
         return 0
 
@@ -163,7 +165,8 @@ def check(
     """Check PROJECT without typesetting: source, chart specs, figures against the text."""
 
     def body() -> int:
-        from .build import BuildOptions, prepare
+        from .options import BuildOptions
+        from .pipeline import prepare
         from .typeset.lint import apply_fixes, find_fixes
 
         options = BuildOptions(
@@ -208,27 +211,20 @@ def _gongwen_report(options: object) -> int:
     import dataclasses
     import tempfile
 
-    from .build import BuildOptions
-    from .build import build as run_build
+    from .options import BuildOptions
+    from .pipeline import build as run_build
     from .typeset.gongwen import compliance
 
     assert isinstance(options, BuildOptions)
     with tempfile.TemporaryDirectory() as tmp:
         result = run_build(dataclasses.replace(options, output=Path(tmp) / "gongwen.pdf"))
-        rules = compliance(result.pdf)
+        rules = compliance(result.output)
     click.echo(f"GB/T 9704-2012 compliance ({result.pages} pages):")
     for rule in rules:
         click.echo(f"  {'ok  ' if rule.ok else 'FAIL'} {rule.name}: expected {rule.expected}; measured {rule.measured}")
     failed = [rule for rule in rules if not rule.ok]
     click.echo(f"check: {len(rules) - len(failed)} of {len(rules)} GB/T 9704 rules met")
     return 1 if failed else 0
-
-
-def _display_path(path: Path) -> str:
-    try:
-        return str(path.resolve().relative_to(Path.cwd()))
-    except ValueError:
-        return str(path)
 
 
 def _quiet(_step: str) -> None:
@@ -269,7 +265,7 @@ def watch(ctx: click.Context, project: Path, serve: bool, port: int, output: Pat
     """
 
     def body() -> int:
-        from .build import BuildOptions
+        from .options import BuildOptions
         from .watch import WatchOptions
         from .watch import watch as run_watch
 
@@ -308,7 +304,7 @@ def diff(ctx: click.Context, old: Path, new: Path, output: Path | None) -> None:
         click.echo(comparison.summary())
         for line in comparison.details():
             click.echo(f"  {line}")
-        click.echo(f"wrote {_display_path(report)}")
+        click.echo(f"wrote {display_path(report)}")
         return 0
 
     run_user_command(ctx.obj["debug"], body)
@@ -335,8 +331,8 @@ def import_(ctx: click.Context, file: Path, output: Path | None, force: bool) ->
         for line in report.summary():
             click.echo(line, err=True)
         for rel in report.files:
-            click.echo(f"wrote {_display_path(out_dir / rel)}")
-        click.echo(f"next: publisher build {_display_path(out_dir)}")
+            click.echo(f"wrote {display_path(out_dir / rel)}")
+        click.echo(f"next: publisher build {display_path(out_dir)}")
         return 0
 
     run_user_command(ctx.obj["debug"], body)
@@ -372,7 +368,7 @@ def fonts_install(ctx: click.Context, folder: Path | None) -> None:
             expected = ", ".join(f"{name} {version}" for name, version in PACKAGE_VERSIONS.items())
             click.echo(f"  hint: the recorded files are those of Debian 12's {expected}", err=True)
         done = len(report.copied) + len(report.downloaded)
-        click.echo(f"fonts: {'installed' if done else 'already installed'} in {_display_path(report.folder)}")
+        click.echo(f"fonts: {'installed' if done else 'already installed'} in {display_path(report.folder)}")
         return 0
 
     run_user_command(ctx.obj["debug"], body)
@@ -391,14 +387,14 @@ def extract(ctx: click.Context, pdf: Path, output: Path | None) -> None:
     """Get back the project attached to an archive edition PDF."""
 
     def body() -> int:
-        from .archive import extract as run_extract
-        from .archive import read_attachments
+        from .editions.archive import extract as run_extract
+        from .editions.archive import read_attachments
 
         folder = output
         if folder is None:
             import json
 
-            from .archive import MANIFEST_NAME
+            from .editions.archive import MANIFEST_NAME
 
             listing = read_attachments(pdf).get(MANIFEST_NAME)
             name = json.loads(listing).get("name") if listing else None
@@ -407,9 +403,9 @@ def extract(ctx: click.Context, pdf: Path, output: Path | None) -> None:
         done = run_extract(pdf, folder)
         made_with = done.manifest.get("made_with", {})
         click.echo(
-            f"extracted {len(done.files)} files into {_display_path(done.folder)} "
+            f"extracted {len(done.files)} files into {display_path(done.folder)} "
             f"(made with publisher {made_with.get('publisher', '?')}); "
-            f"rebuild: publisher build {_display_path(done.folder)} --edition {done.manifest.get('edition', 'archive')}"
+            f"rebuild: publisher build {display_path(done.folder)} --edition {done.manifest.get('edition', 'archive')}"
         )
         return 0
 

@@ -996,7 +996,7 @@ def _mtime(path: Path) -> str:
 
 def write_report(comparison: Comparison, output: Path) -> None:
     """Write the HTML change report to ``output`` atomically."""
-    from .pdf import write_atomic
+    from .files import write_atomic
 
     if output.suffix.lower() not in (".html", ".htm"):
         raise PublisherError(f"report '{output}' must be an .html file", hint="e.g. -o changes.html")

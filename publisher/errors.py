@@ -91,6 +91,12 @@ class Diagnostics:
     def warn(self, message: str, pos: Pos | None = None, hint: str | None = None) -> None:
         self.warnings.append(Warning_(message, pos, hint))
 
+    def fail_if_strict(self, strict: bool) -> None:
+        """Under ``--strict``, raise the first warning as the error."""
+        if strict and self.warnings:
+            first = self.warnings[0]
+            raise PublisherError(f"{first.message} (--strict)", first.pos, first.hint)
+
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str | None:
     """A hint naming the closest valid choice, or listing them all."""

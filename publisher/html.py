@@ -1,9 +1,20 @@
-"""Stage 4, html: document model → one HTML string through the theme's Jinja2 templates."""
+"""Stage 4, html: document model and drawn charts → one HTML document, through the theme's Jinja2 templates.
+
+The result, :class:`Rendered`, is what every output writer takes
+(:class:`~publisher.output.Writer`). The HTML has no ``@font-face`` rules:
+which faces a document needs, and which file serves each (a bundled face, a
+subset cut down to the report's characters), depends on its characters and
+is the writer's business (it gives them to the engine as a stylesheet of
+their own).
+"""
 
 from __future__ import annotations
 
 import base64
 import functools
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -11,9 +22,35 @@ import jinja2
 from markupsafe import Markup
 
 from . import model
+from .charts import ChartSpec
+from .charts import Rendered as Drawing
+from .editions import Edition
 from .i18n import labels
 from .theme import Theme
 from .typeset.markup import keep_last_two, typeset
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """The report as one HTML document, and what an output writer needs besides."""
+
+    html: str
+    document: model.Document
+    """The model the HTML was made from (for writers that do not read HTML, and for metadata)."""
+    specs: Mapping[str, ChartSpec]
+    drawings: Mapping[str, Drawing]
+    """The drawing of each chart placed in the text, by chart id."""
+    root: Path
+    """The project folder: relative addresses are resolved against it."""
+    resources: tuple[Path, ...]
+    """The folders whose files the document may load (the project, the themes)."""
+    characters: frozenset[str]
+    """Every character the document may print (its HTML and its drawings): what a font subset must keep."""
+    fonts: Mapping[str, list[str]]
+    """The theme's font roles: the families tried in order for each."""
+    edition: Edition | None = None
+    date: datetime | None = None
+    """The date of the document (``SOURCE_DATE_EPOCH``, else the front matter's), for editions that record one."""
 
 
 def _node_type(node: Any) -> str:
@@ -62,41 +99,39 @@ def _environment(search_path: tuple[str, ...]) -> jinja2.Environment:
     return env
 
 
-FONT_FACES_MARK = "/* @font-face rules of the report's fonts */"
-"""Where :func:`render_html` puts the ``@font-face`` rules when it is given none: the build puts them there."""
-
-
-def font_faces(lang: str = "zh-CN") -> str:
-    """``@font-face`` rules for the bundled fonts, whole (one face per file, never a collection)."""
-    from .fonts import Face, font_face_css, publisher_faces
-
-    faces: list[tuple[Face, Path]] = [
-        (face, face.path) for faces in publisher_faces(lang).values() for face in faces if not face.stored
-    ]
-    return font_face_css(faces)
-
-
 def render_html(
     doc: model.Document,
     theme: Theme,
-    env: jinja2.Environment | None = None,
-    extra_css: list[str] | None = None,
-    fonts_css: str | None = None,
+    specs: Mapping[str, ChartSpec] | None = None,
+    drawings: Mapping[str, Drawing] | None = None,
+    images: Mapping[str, str] | None = None,
+    paper: str | None = None,
+    edition: Edition | None = None,
 ) -> str:
-    """The whole report as HTML for WeasyPrint."""
-    env = env or environment(theme)
-    template = env.get_template("report.html.j2")
+    """The whole report as HTML: the model through the theme's ``report.html.j2``.
+
+    ``specs`` and ``drawings`` are the charts by id, ``images`` the address
+    to load for each image as written in the source, ``paper`` the paper to
+    typeset on (default the front matter's), ``edition`` adds the edition's
+    CSS (the theme's ``edition.html.j2``).
+    """
+    template = environment(theme).get_template("report.html.j2")
     toc = [h for h in doc.headings() if h.level <= doc.meta.toc_levels]
     return template.render(
         doc=doc,
         meta=doc.meta,
         toc=toc,
         footnotes=doc.footnotes,
-        fonts_css=font_faces(doc.meta.lang) if fonts_css is None else fonts_css,
+        charts=specs or {},
+        drawings=drawings or {},
+        images=images or {},
         tokens_css=theme.css_variables(),
         stylesheets=[Path(p).as_uri() for p in theme.css_files()],
-        paper=doc.meta.paper,
+        paper=paper or doc.meta.paper,
         tokens=theme.tokens,
         labels=labels(doc.meta.lang),
-        extra_css=extra_css or [],
+        edition=edition,
+        output_profile=(doc.root / edition.output_profile).resolve().as_uri()
+        if edition is not None and edition.output_profile
+        else "",
     )

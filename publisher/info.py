@@ -23,7 +23,7 @@ def info_lines() -> list[str]:
     import matplotlib
 
     from . import __version__, fontstore
-    from .pdf import library_versions
+    from .engine.weasyprint.info import library_versions
 
     lines = [f"publisher {__version__}", f"Python {platform.python_version()}"]
     lines += [f"{name} {version}" for name, version in library_versions().items()]

@@ -1,50 +1,52 @@
 """The document model: what every theme and edition is built from.
 
 Each node keeps the :class:`~publisher.errors.Pos` it came from. The model
-knows nothing about HTML or PDF.
+knows nothing about HTML or PDF. Nodes are frozen: a stage that changes the
+text (normalisation) makes a new document (:func:`map_text`); the charts drawn
+for the figures and the files the images point to live beside the model, in
+the stages' own values.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
 
 from .errors import Pos
 
 # ----------------------------------------------------------------- inline nodes
 
 
-@dataclass
+@dataclass(frozen=True)
 class Text:
     """Plain text."""
 
     text: str
 
 
-@dataclass
+@dataclass(frozen=True)
 class Strong:
     """Strong emphasis (``**…**``)."""
 
     children: list[Inline]
 
 
-@dataclass
+@dataclass(frozen=True)
 class Emph:
     """Emphasis (``*…*``)."""
 
     children: list[Inline]
 
 
-@dataclass
+@dataclass(frozen=True)
 class Code:
     """Inline code."""
 
     text: str
 
 
-@dataclass
+@dataclass(frozen=True)
 class Link:
     """A hyperlink."""
 
@@ -52,7 +54,7 @@ class Link:
     children: list[Inline]
 
 
-@dataclass
+@dataclass(frozen=True)
 class Image:
     """An inline image from the project."""
 
@@ -61,7 +63,7 @@ class Image:
     pos: Pos
 
 
-@dataclass
+@dataclass(frozen=True)
 class FootnoteRef:
     """A footnote call; the note's content is in :attr:`Document.footnotes`."""
 
@@ -69,7 +71,7 @@ class FootnoteRef:
     number: int
 
 
-@dataclass
+@dataclass(frozen=True)
 class LineBreak:
     """A hard line break."""
 
@@ -93,7 +95,7 @@ def plain_text(inlines: list[Inline]) -> str:
 # ------------------------------------------------------------------ block nodes
 
 
-@dataclass
+@dataclass(frozen=True)
 class Heading:
     """A heading; ``level`` 1 is a part, 2 a chapter, 3 a section…"""
 
@@ -119,7 +121,7 @@ class Heading:
         return text
 
 
-@dataclass
+@dataclass(frozen=True)
 class Paragraph:
     """A paragraph, possibly led by a run-in heading."""
 
@@ -128,7 +130,7 @@ class Paragraph:
     lead: Heading | None = None
 
 
-@dataclass
+@dataclass(frozen=True)
 class ListBlock:
     """A bulleted or numbered list; each item is a list of blocks."""
 
@@ -138,7 +140,7 @@ class ListBlock:
     start: int = 1
 
 
-@dataclass
+@dataclass(frozen=True)
 class Quote:
     """A block quote."""
 
@@ -146,7 +148,7 @@ class Quote:
     pos: Pos
 
 
-@dataclass
+@dataclass(frozen=True)
 class TableCell:
     """One cell of a table."""
 
@@ -154,7 +156,7 @@ class TableCell:
     align: str | None = None
 
 
-@dataclass
+@dataclass(frozen=True)
 class Table:
     """A pipe table."""
 
@@ -163,7 +165,7 @@ class Table:
     pos: Pos
 
 
-@dataclass
+@dataclass(frozen=True)
 class Figure:
     """A chart placed in the text with ``![](chart:ID)``."""
 
@@ -171,13 +173,9 @@ class Figure:
     pos: Pos
     number: int = 0
     """``图 N``: figures are numbered 1..N in reading order."""
-    chart: Any = None
-    """The :class:`publisher.charts.ChartSpec` once resolved."""
-    rendered: Any = None
-    """The :class:`publisher.charts.Rendered` once drawn."""
 
 
-@dataclass
+@dataclass(frozen=True)
 class ThematicBreak:
     """A horizontal rule."""
 
@@ -190,7 +188,7 @@ Block = Heading | Paragraph | ListBlock | Quote | Table | Figure | ThematicBreak
 # --------------------------------------------------------------------- document
 
 
-@dataclass
+@dataclass(frozen=True)
 class Meta:
     """Front matter of a report. Every field can be set in the YAML header."""
 
@@ -233,14 +231,15 @@ class Meta:
 
 
 def uses_compression(meta: Meta) -> bool:
-    """Whether punctuation pairs are compressed for this document."""
+    """Whether punctuation pairs are compressed for this document (default: Simplified Chinese only)."""
+    from .i18n import script
+
     if meta.compress_punctuation is not None:
         return meta.compress_punctuation
-    lang = meta.lang.lower()
-    return lang.startswith("zh") and not any(tag in lang for tag in ("hant", "-tw", "-hk", "-mo"))
+    return script(meta.lang) == "zh-Hans"
 
 
-@dataclass
+@dataclass(frozen=True)
 class Footnote:
     """A footnote's content."""
 
@@ -250,7 +249,7 @@ class Footnote:
     pos: Pos
 
 
-@dataclass
+@dataclass(frozen=True)
 class Document:
     """A parsed report."""
 
@@ -302,3 +301,44 @@ def _block_inlines(block: Block) -> Iterator[list[Inline]]:
         for row in block.rows:
             for cell in row:
                 yield cell.content
+
+
+# ------------------------------------------------------------------ transforms
+
+
+def map_text(doc: Document, change: Callable[[str], str]) -> Document:
+    """A copy of ``doc`` with ``change`` applied to the text of every :class:`Text` node (footnotes too)."""
+
+    def inlines(nodes: list[Inline]) -> list[Inline]:
+        out: list[Inline] = []
+        for node in nodes:
+            if isinstance(node, Text):
+                out.append(Text(change(node.text)))
+            elif isinstance(node, Strong | Emph):
+                out.append(type(node)(inlines(node.children)))
+            elif isinstance(node, Link):
+                out.append(Link(node.href, inlines(node.children)))
+            else:
+                out.append(node)
+        return out
+
+    def block(node: Block) -> Block:
+        if isinstance(node, Heading):
+            return replace(node, content=inlines(node.content))
+        if isinstance(node, Paragraph):
+            lead = None if node.lead is None else replace(node.lead, content=inlines(node.lead.content))
+            return replace(node, content=inlines(node.content), lead=lead)
+        if isinstance(node, ListBlock):
+            return replace(node, items=[[block(child) for child in item] for item in node.items])
+        if isinstance(node, Quote):
+            return replace(node, children=[block(child) for child in node.children])
+        if isinstance(node, Table):
+
+            def cells(row: list[TableCell]) -> list[TableCell]:
+                return [replace(cell, content=inlines(cell.content)) for cell in row]
+
+            return replace(node, header=cells(node.header), rows=[cells(row) for row in node.rows])
+        return node
+
+    notes = {label: replace(note, content=inlines(note.content)) for label, note in doc.footnotes.items()}
+    return replace(doc, blocks=[block(b) for b in doc.blocks], footnotes=notes)

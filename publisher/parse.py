@@ -8,6 +8,7 @@ image whose address is ``chart:ID`` standing alone in a paragraph.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from markdown_it import MarkdownIt
 from markdown_it.tree import SyntaxTreeNode
@@ -37,7 +38,7 @@ from .model import (
     ThematicBreak,
 )
 from .source import Source
-from .typeset.normalize import normalize_document
+from .typeset.normalize import normalized
 
 CHART_SCHEME = "chart:"
 _RAW_HTML = re.compile(r"<(?:!--|/?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>)")
@@ -211,14 +212,30 @@ def _merge_run_in(blocks: list[Block], level: int) -> list[Block]:
         block = blocks[i]
         nxt = blocks[i + 1] if i + 1 < len(blocks) else None
         if isinstance(block, Heading) and block.level == level and isinstance(nxt, Paragraph):
-            block.run_in = True
-            nxt.lead = block
-            merged.append(nxt)
+            merged.append(replace(nxt, lead=replace(block, run_in=True)))
             i += 2
             continue
         merged.append(block)
         i += 1
     return merged
+
+
+def _numbered(blocks: list[Block]) -> list[Block]:
+    """Blocks with anchors for the headings (``h1``, ``h2`` …) and numbers for the figures, in reading order."""
+    headings = figures = 0
+    out: list[Block] = []
+    for block in blocks:
+        if isinstance(block, Heading):
+            headings += 1
+            block = replace(block, id=f"h{headings}")
+        elif isinstance(block, Paragraph) and block.lead is not None:
+            headings += 1
+            block = replace(block, lead=replace(block.lead, id=f"h{headings}"))
+        elif isinstance(block, Figure):
+            figures += 1
+            block = replace(block, number=figures)
+        out.append(block)
+    return out
 
 
 def build_model(source: Source, diagnostics: Diagnostics) -> Document:
@@ -227,16 +244,14 @@ def build_model(source: Source, diagnostics: Diagnostics) -> Document:
     tree = SyntaxTreeNode(markdown_parser().parse(source.body))
     blocks = builder.blocks(tree.children)
     # Footnote numbers are known only after the text was read.
+    footnotes = {}
     for label, note in builder.footnotes.items():
-        note.number = builder.footnote_numbers.get(label, 0)
-        if note.number == 0:
+        number = builder.footnote_numbers.get(label, 0)
+        if number == 0:
             diagnostics.warn(f"footnote [^{label}] is never referenced", note.pos)
-    blocks = _merge_run_in(blocks, source.meta.run_in_level)
-    doc = Document(source.meta, blocks, source.root, builder.footnotes)
+        footnotes[label] = replace(note, number=number)
+    blocks = _numbered(_merge_run_in(blocks, source.meta.run_in_level))
+    doc = Document(source.meta, blocks, source.root, footnotes)
     if source.meta.normalize and source.meta.lang.lower().startswith("zh"):
-        normalize_document(doc)
-    for n, heading in enumerate(doc.headings(), start=1):
-        heading.id = f"h{n}"
-    for n, figure in enumerate(doc.figures(), start=1):
-        figure.number = n
+        doc = normalized(doc)
     return doc

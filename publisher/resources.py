@@ -42,10 +42,12 @@ def images(doc: Document) -> Iterator[Image]:
         yield from _images_in(inlines)
 
 
-def resolve_images(doc: Document, allow_remote: bool = False) -> None:
-    """Check every image reference and replace it by a ``file:`` URI inside the project."""
+def resolve_images(doc: Document, allow_remote: bool = False) -> dict[str, str]:
+    """Check every image reference; returns the address to load for each (as written): a ``file:`` URI inside
+    the project, or the ``http(s)`` address when remote resources are allowed."""
     root = doc.root.resolve()
     base = root / "source"
+    found: dict[str, str] = {}
     for image in images(doc):
         src = image.src.strip()
         scheme = urlsplit(src).scheme.lower()
@@ -56,6 +58,7 @@ def resolve_images(doc: Document, allow_remote: bool = False) -> None:
                     image.pos,
                     "download it into the project (e.g. source/images/) or build with --allow-remote",
                 )
+            found[image.src] = src
             continue
         if scheme and len(scheme) > 1:  # not a Windows drive letter
             raise PublisherError(
@@ -78,7 +81,8 @@ def resolve_images(doc: Document, allow_remote: bool = False) -> None:
                 f"paths are relative to source/; looked for {target.relative_to(root)}",
             )
         _check_image_size(target, image)
-        image.src = target.as_uri()
+        found[image.src] = target.as_uri()
+    return found
 
 
 def _check_image_size(path: Path, image: Image) -> None:

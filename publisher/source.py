@@ -22,7 +22,7 @@ MAX_SOURCE_BYTES = 5 * 1024 * 1024
 FRONT_MATTER_FENCE = re.compile(r"^---[ \t]*$")
 
 
-@dataclass
+@dataclass(frozen=True)
 class SourceFile:
     """A text file of the project, decoded."""
 
@@ -31,7 +31,7 @@ class SourceFile:
     text: str
 
 
-@dataclass
+@dataclass(frozen=True)
 class Source:
     """The project's main document split into front matter and body."""
 

@@ -1,7 +1,7 @@
 """Watch mode: build the report, then rebuild it whenever a source changes.
 
 One long-lived process keeps WeasyPrint and matplotlib imported, one
-:class:`~publisher.pdf.Renderer` (one font configuration, fonts loaded once)
+:class:`~publisher.output.Writer` (one font configuration, fonts loaded once)
 and the chart cache, so a rebuild costs only the layout. After each build it
 
 * prints one line: what changed, the pages, the seconds;
@@ -36,9 +36,11 @@ from typing import TextIO
 import watchfiles
 
 from . import diff
-from .build import BuildOptions, BuildResult, build
 from .errors import EnvironmentProblem, PublisherError
-from .pdf import Renderer
+from .files import display_path
+from .options import BuildOptions
+from .output import Writer, make_writer
+from .pipeline import BuildResult, build
 from .progress import TerminalProgress
 from .serve import PreviewPage, PreviewServer, PreviewState
 from .source import find_project
@@ -108,13 +110,6 @@ def describe_changes(paths: Iterable[Path], root: Path, limit: int = 3) -> str:
     return shown + (f" +{len(names) - limit} more" if len(names) > limit else "")
 
 
-def _shown(path: Path) -> str:
-    try:
-        return str(path.resolve().relative_to(Path.cwd()))
-    except ValueError:
-        return str(path)
-
-
 class Watcher:
     """Builds a project again and again in one process; see the module docstring."""
 
@@ -123,7 +118,7 @@ class Watcher:
         self.out = out or sys.stdout
         self.err = err or sys.stderr
         self.root = find_project(options.build.project)
-        self.renderer = Renderer()
+        self.writer: Writer = make_writer()
         self.progress = TerminalProgress("building", stream=self.err)
         self.stop = threading.Event()
         self.builds = 0
@@ -164,9 +159,9 @@ class Watcher:
         what = f"{describe_changes(changed, self.root)} changed" if changed else "first build"
         stamp = time.strftime("%H:%M:%S")
         try:
-            result = build(self.options.build, self.renderer, progress=self.progress)
+            result = build(self.options.build, self.writer, progress=self.progress)
         except PublisherError as exc:
-            kept = f"{_shown(self.last_good.pdf)} kept" if self.last_good else "no PDF yet"
+            kept = f"{display_path(self.last_good.output)} kept" if self.last_good else "no PDF yet"
             self.say(f"{stamp} {what} → failed, {kept}")
             self.complain(exc.format())
             self._publish(error=exc.format())
@@ -179,8 +174,8 @@ class Watcher:
             self.complain("  hint: run with --debug for the traceback and report it")
             self._publish(error=f"internal error: {type(exc).__name__}: {exc}")
             return False
-        line = f"{stamp} {what} → {_shown(result.pdf)}: {result.pages} pages in {result.seconds:.2f} s"
-        laid_out = self.renderer.pages_laid_out
+        line = f"{stamp} {what} → {display_path(result.output)}: {result.pages} pages in {result.seconds:.2f} s"
+        laid_out = result.pages_laid_out
         if laid_out < result.pages:
             line += f" ({laid_out} laid out, {result.pages - laid_out} kept)"
         if result.charts_drawn:
@@ -205,22 +200,22 @@ class Watcher:
             self._publish()
             return
         previous = self.snapshot
-        # Pages the renderer kept byte for byte since the build the last images are of need no new image.
-        same = previous is not None and self._snapshot_render == self.renderer.renders - 1
-        unchanged = self.renderer.pages_kept if same else frozenset()
+        # Pages the writer kept byte for byte since the build the last images are of need no new image.
+        same = previous is not None and self._snapshot_render == result.serial - 1
+        unchanged = result.pages_kept if same else frozenset()
         try:
             self.progress("page images")
             snapshot = diff.take_snapshot(
-                result.pdf, self.workdir / f"build-{self.builds}", previous, unchanged=unchanged
+                result.output, self.workdir / f"build-{self.builds}", previous, unchanged=unchanged
             )
             comparison = None
             if previous is not None and self.options.changes:
                 self.progress("comparing with the previous build")
                 comparison = diff.compare(previous, snapshot)
-                report = result.pdf.with_name(f"{result.pdf.stem}-changes.html")
+                report = result.output.with_name(f"{result.output.stem}-changes.html")
                 diff.write_report(comparison, report)
                 self.report = report
-                self.say(f"         changes: {comparison.summary()} → {_shown(report)}")
+                self.say(f"         changes: {comparison.summary()} → {display_path(report)}")
         except EnvironmentProblem as exc:
             self._snapshots_failed = True
             self.complain(f"warning: no page images or change reports in this session: {exc.message}")
@@ -237,7 +232,7 @@ class Watcher:
         finally:
             self.progress.clear()
         self.snapshot = snapshot
-        self._snapshot_render = self.renderer.renders
+        self._snapshot_render = result.serial
         self._publish(changed=comparison.changed_pages() if comparison else [])
         self._forget_old_snapshots(keep={snapshot.pages[0].image.parent} if snapshot.pages else set())
 
@@ -261,7 +256,7 @@ class Watcher:
             PreviewState(
                 build_id=f"{self._session}-{self.builds}",
                 title=good.document.meta.title if good else self.root.name,
-                pdf=good.pdf if good else None,
+                pdf=good.output if good else None,
                 pages=pages,
                 changed=frozenset(changed),
                 status=status,

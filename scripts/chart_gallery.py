@@ -15,7 +15,8 @@ import pdfplumber
 from pdfplumber.pdf import PDF
 from PIL import Image
 
-from publisher.build import BuildOptions, build
+from publisher.options import BuildOptions
+from publisher.pipeline import build, prepare
 
 REPO = Path(__file__).resolve().parent.parent
 GALLERY = REPO / "docs" / "gallery"
@@ -27,8 +28,10 @@ def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
         pdf_path = Path(tmp) / "gallery.pdf"
-        result = build(BuildOptions(project=GALLERY, output=pdf_path, cache=False))
-        kinds = [f.chart.type for f in result.document.figures()]
+        options = BuildOptions(project=GALLERY, output=pdf_path, cache=False)
+        result = build(options)
+        specs = prepare(options).specs
+        kinds = [specs[f.chart_id].type for f in result.document.figures()]
         with pdfplumber.open(pdf_path) as pdf:
             for number, kind in enumerate(kinds, start=1):
                 page_index, top, bottom = _figure_box(pdf, number)

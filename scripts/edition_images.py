@@ -14,8 +14,8 @@ from pathlib import Path
 
 from PIL import Image
 
-from publisher.build import BuildOptions
-from publisher.editions import build_editions
+from publisher.options import BuildOptions
+from publisher.pipeline import build_editions, project_editions
 
 REPO = Path(__file__).resolve().parent.parent
 BACKGROUND = (214, 210, 204)
@@ -53,8 +53,11 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         built = {
-            r.edition.name: r.result.pdf
-            for r in build_editions(BuildOptions(project=REPO, output=folder), ["print", "booklet"])
+            r.edition.name: r.output
+            for r in build_editions(
+                BuildOptions(project=REPO, output=folder), project_editions(REPO, ["print", "booklet"])
+            )
+            if r.edition is not None
         }
         pages = [page_image(built["print"], page, 60, folder) for page in (1, 5)]
         side_by_side(pages).save(out / "editions-print.png", optimize=True)

@@ -13,7 +13,8 @@ import pdfplumber
 import pytest
 from pdfplumber.pdf import PDF
 
-from publisher.build import BuildOptions, BuildResult, build
+from publisher.options import BuildOptions
+from publisher.pipeline import BuildResult, build
 
 REPO = Path(__file__).resolve().parent.parent
 SEED = REPO.parent / "shared" / "seed" / "zumiao-2021-work-report.txt"

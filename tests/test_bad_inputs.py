@@ -55,8 +55,9 @@ def test_corpus_case(case: str, command: str, tmp_path: Path, monkeypatch: pytes
 
 
 def test_raw_html_is_shown_as_text_not_run(tmp_path: Path) -> None:
-    from publisher.build import BuildOptions, prepare
     from publisher.html import render_html
+    from publisher.options import BuildOptions
+    from publisher.pipeline import prepare
 
     prepared = prepare(BuildOptions(project=CORPUS / "raw-html"))
     html = render_html(prepared.document, prepared.theme)

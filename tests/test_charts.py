@@ -13,9 +13,10 @@ from click.testing import CliRunner
 from pypdf import PdfReader
 
 from publisher import charts
-from publisher.build import BuildOptions, build
 from publisher.charts.numbers import format_number
 from publisher.cli import main
+from publisher.options import BuildOptions
+from publisher.pipeline import build, prepare
 from publisher.theme import load_theme
 
 from .conftest import REPO, ProjectMaker, pdftotext
@@ -70,17 +71,18 @@ def test_each_kind_matches_its_golden_file(
 def test_gallery_pdf_has_every_title_and_label_as_text_and_no_image(tmp_path: Path) -> None:
     result = build(BuildOptions(project=GALLERY, output=tmp_path / "g.pdf", cache=False))
     assert result.warnings.warnings == []
-    text = re.sub(r"\s+", "", pdftotext(result.pdf))
+    text = re.sub(r"\s+", "", pdftotext(result.output))
+    specs = prepare(BuildOptions(project=GALLERY)).specs
     for figure in result.document.figures():
-        spec = figure.chart
+        spec = specs[figure.chart_id]
         assert f"图{figure.number}{spec.caption_text}" in text
         for label in spec.labels:
             assert re.sub(r"\s+", "", label) in text
         for item in spec.items:
             assert item.label in text and format_number(item.value) in text
-    reader = PdfReader(result.pdf)
+    reader = PdfReader(result.output)
     assert all(not page.images for page in reader.pages)
-    fonts = subprocess.run(["pdffonts", str(result.pdf)], capture_output=True, text=True, check=True).stdout
+    fonts = subprocess.run(["pdffonts", str(result.output)], capture_output=True, text=True, check=True).stdout
     assert "Publisher-Sans " in fonts  # charts add no font of their own
     assert len(fonts.splitlines()) - 2 <= 5
 

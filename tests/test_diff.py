@@ -10,11 +10,12 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from publisher.build import BuildOptions, build
 from publisher.cli import main
 from publisher.diff import Comparison, compare, diff_pdfs, page_ranges, take_snapshot, text_changes
 from publisher.diff import TextLine as Line
-from publisher.pdf import Renderer
+from publisher.engine.weasyprint.writer import PdfWriter
+from publisher.options import BuildOptions
+from publisher.pipeline import build
 
 from .conftest import pdftotext
 
@@ -55,13 +56,13 @@ def builds(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Builds]:
     root = tmp_path_factory.mktemp("diff-project")
     (root / "source" / "charts").mkdir(parents=True)
     (root / "source" / "charts" / "a.yaml").write_text(CHART, encoding="utf-8")
-    renderer = Renderer()
+    renderer = PdfWriter()
     out = root / "pdfs"
 
     def make(name: str, paragraphs: dict[int, str] | None = None, chart: str = CHART) -> Path:
         (root / "source" / "report.md").write_text(report(paragraphs or {}), encoding="utf-8")
         (root / "source" / "charts" / "a.yaml").write_text(chart, encoding="utf-8")
-        return build(BuildOptions(project=root, output=out / f"{name}.pdf"), renderer).pdf
+        return build(BuildOptions(project=root, output=out / f"{name}.pdf"), renderer).output
 
     yield Builds(
         base=make("base"),

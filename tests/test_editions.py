@@ -18,27 +18,39 @@ import pytest
 from click.testing import CliRunner
 from PIL import Image
 
-from publisher.archive import MANIFEST_NAME, ZIP_NAME, extract, project_files
-from publisher.build import BuildOptions
 from publisher.cli import main
-from publisher.editions import (
-    BUILTIN,
-    MM,
-    EditionResult,
-    build_edition,
-    build_editions,
-    load_editions,
-    select,
-    source_date,
-)
+from publisher.editions import BUILTIN, Edition, select, source_date
+from publisher.editions.archive import MANIFEST_NAME, ZIP_NAME, extract, project_files
+from publisher.editions.config import load_editions
+from publisher.editions.impose import saddle_stitch_order
+from publisher.engine.weasyprint.writer import PdfWriter
 from publisher.errors import Pos, PublisherError
-from publisher.impose import saddle_stitch_order
 from publisher.model import Meta
-from publisher.pdf import Renderer
+from publisher.options import BuildOptions
+from publisher.pipeline import BuildResult, build, project_editions
+from publisher.pipeline import build_editions as build_several
+from publisher.units import PT_PER_MM as MM
 
 from .conftest import REPO, ProjectMaker, pdftotext
 
 ENV = {"SOURCE_DATE_EPOCH": "1640995200"}  # 2022-01-01T00:00:00Z
+
+
+def build_edition(
+    options: BuildOptions, edition: Edition, writer: PdfWriter | None = None, environ: dict[str, str] | None = None
+) -> BuildResult:
+    return build(dataclasses.replace(options, edition=edition), writer, environ=environ)
+
+
+def build_editions(
+    options: BuildOptions,
+    names: list[str] | None,
+    writer: PdfWriter | None = None,
+    environ: dict[str, str] | None = None,
+) -> list[BuildResult]:
+    return build_several(options, project_editions(options.project, names), writer, environ=environ)
+
+
 A4 = (595.28, 841.89)
 
 
@@ -46,20 +58,20 @@ A4 = (595.28, 841.89)
 class Built:
     """Every edition of the sample, built twice into two folders."""
 
-    results: dict[str, EditionResult]
-    again: dict[str, EditionResult]
+    results: dict[str, BuildResult]
+    again: dict[str, BuildResult]
     flat_booklet: Path
     """The booklet's A5 pages before imposition."""
-    renderer: Renderer
+    renderer: PdfWriter
 
     def pdf(self, edition: str) -> Path:
-        return self.results[edition].result.pdf
+        return self.results[edition].output
 
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Built:
     out = tmp_path_factory.mktemp("editions")
-    renderer = Renderer()
+    renderer = PdfWriter()
     # Charts are drawn, not taken from out/.cache, so a stale cache cannot make two builds differ.
     options = BuildOptions(project=REPO, output=out / "a", cache=False)
     first = build_editions(options, None, renderer, environ=ENV)
@@ -67,7 +79,10 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Built:
     flat = dataclasses.replace(BUILTIN["booklet"], name="booklet-flat", impose="")
     flat_result = build_edition(dataclasses.replace(options, output=out / "a"), flat, renderer, environ=ENV)
     return Built(
-        {r.edition.name: r for r in first}, {r.edition.name: r for r in second}, flat_result.result.pdf, renderer
+        {r.edition.name: r for r in first if r.edition},
+        {r.edition.name: r for r in second if r.edition},
+        flat_result.output,
+        renderer,
     )
 
 
@@ -98,10 +113,10 @@ def render(pdf: Path, page: int, dpi: int, tmp_path: Path) -> Image.Image:
 
 
 def test_all_editions_are_written_under_their_names(built: Built) -> None:
-    names = {name: r.result.pdf.name for name, r in built.results.items()}
+    names = {name: r.output.name for name, r in built.results.items()}
     assert names == {e: f"zumiao-2021-work-report-{e}.pdf" for e in ("print", "meeting", "archive", "booklet")}
-    for item in built.results.values():
-        assert item.result.warnings.warnings == [], item.edition.name
+    for name, item in built.results.items():
+        assert item.warnings.warnings == [], name
 
 
 @pytest.mark.parametrize("edition", ["print", "meeting", "archive", "booklet"])
@@ -113,7 +128,7 @@ def test_qpdf_check_passes(built: Built, edition: str) -> None:
 
 @pytest.mark.parametrize("edition", ["print", "meeting", "archive", "booklet"])
 def test_two_builds_are_byte_identical(built: Built, edition: str) -> None:
-    assert built.pdf(edition).read_bytes() == built.again[edition].result.pdf.read_bytes()
+    assert built.pdf(edition).read_bytes() == built.again[edition].output.read_bytes()
 
 
 @pytest.mark.parametrize("edition", ["print", "meeting", "archive", "booklet"])
@@ -211,7 +226,7 @@ def test_meeting_is_small_and_not_marked(built: Built) -> None:
 
 
 def test_meeting_toc_links_go_to_the_headings(built: Built) -> None:
-    document = built.results["meeting"].result.document
+    document = built.results["meeting"].document
     toc = [h for h in document.headings() if h.level <= document.meta.toc_levels]
     with pikepdf.open(built.pdf("meeting")) as pdf:
         names = _named_destinations(pdf)
@@ -301,7 +316,7 @@ def test_archive_built_with_font_subsets_passes_the_validator(tmp_path: Path) ->
     project = tmp_path / "p"
     shutil.copytree(REPO / "source", project / "source")
     [result] = build_editions(BuildOptions(project=project), ["archive"], environ=ENV)
-    with pikepdf.open(result.result.pdf) as pdf:
+    with pikepdf.open(result.output) as pdf:
         assert {f.rule for f in pikepdf.pdfa.check(pdf, "3b").violations} == set()
 
 
@@ -339,7 +354,7 @@ def test_extract_then_rebuild_gives_the_same_report(built: Built, tmp_path: Path
     project = tmp_path / "project"
     assert (project / "source" / "report.md").read_bytes() == (REPO / "source" / "report.md").read_bytes()
     options = BuildOptions(project=project, output=tmp_path / "out", cache=False)
-    rebuilt = build_edition(options, BUILTIN["archive"], built.renderer, environ=ENV).result.pdf
+    rebuilt = build_edition(options, BUILTIN["archive"], built.renderer, environ=ENV).output
     assert pdftotext(rebuilt) == pdftotext(built.pdf("archive"))
     assert rebuilt.read_bytes() == built.pdf("archive").read_bytes()
 
@@ -449,7 +464,7 @@ def test_print_warns_about_low_resolution_images(make_project: ProjectMaker, tmp
     root = make_project("# 一\n\n正文。\n\n![地图](map.png)\n")
     Image.new("RGB", (60, 40), (200, 30, 30)).save(root / "source" / "map.png")
     done = build_edition(BuildOptions(project=root, output=tmp_path / "out"), BUILTIN["print"], environ={})
-    messages = [w.message for w in done.result.warnings.warnings]
+    messages = [w.message for w in done.warnings.warnings]
     assert any("dpi, less than the 300 dpi" in m for m in messages), messages
     strict = BuildOptions(project=root, output=tmp_path / "strict", strict=True)
     with pytest.raises(PublisherError, match=r"less than the 300 dpi.*\(--strict\)"):

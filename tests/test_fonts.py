@@ -25,9 +25,10 @@ from click.testing import CliRunner
 from fontTools.ttLib import TTFont
 
 from publisher import fontstore
-from publisher.build import BuildOptions, BuildResult, build
 from publisher.cli import main
 from publisher.fonts import publisher_faces
+from publisher.options import BuildOptions
+from publisher.pipeline import BuildResult, build
 
 from .conftest import REPO, ProjectMaker
 from .pdfglyphs import PdfFont, drawn_text, notdefs, read_glyphs
@@ -85,7 +86,7 @@ class Built:
 def build_all(root: Path, lang: str, chars: str, extra: str = "") -> Built:
     write_project(root, lang, chars, extra)
     result = build(BuildOptions(project=root))
-    return Built(chars + extra, result, read_glyphs(result.pdf), lang)
+    return Built(chars + extra, result, read_glyphs(result.output), lang)
 
 
 @pytest.fixture(scope="module")
@@ -140,7 +141,7 @@ def test_symbols_and_emoji_print_and_emoji_are_in_colour(simplified: Built) -> N
     assert set(SYMBOLS) <= drawn_text(simplified.fonts)
     emoji_font = next(font for name, font in simplified.fonts.items() if name.endswith("Publisher-Emoji"))
     assert {emoji_font.to_unicode[gid] for gid in emoji_font.used} == set(EMOJI)
-    with pikepdf.open(simplified.result.pdf) as pdf:
+    with pikepdf.open(simplified.result.output) as pdf:
         images = sum(
             1
             for page in pdf.pages

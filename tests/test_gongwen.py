@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from publisher.build import BuildOptions, build
 from publisher.cli import main
+from publisher.options import BuildOptions
+from publisher.pipeline import build
 from publisher.typeset.chars import FULL_WIDTH_MARKS, is_han
 from publisher.typeset.gongwen import MM, compliance
 from publisher.typeset.measure import body_lines

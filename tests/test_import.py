@@ -15,6 +15,7 @@ Layers, as elsewhere in the suite:
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
 import shutil
@@ -33,7 +34,6 @@ from pypdf import PdfReader
 from pypdf.generic import Destination
 
 from publisher import charts
-from publisher.build import BuildOptions, BuildResult, build
 from publisher.charts.check import check_spec
 from publisher.cli import main
 from publisher.errors import Diagnostics, PublisherError
@@ -57,7 +57,9 @@ from publisher.model import (
     Table,
     Text,
 )
+from publisher.options import BuildOptions
 from publisher.parse import build_model
+from publisher.pipeline import BuildResult, build
 from publisher.source import load_source
 
 from .conftest import REPO, pdftotext
@@ -121,8 +123,7 @@ def block_text(block: object, alt: bool = True) -> str:
 def parse_project(root: Path) -> Document:
     """The project as the publisher reads it (Chinese punctuation not normalised)."""
     source = load_source(root)
-    if hasattr(source.meta, "normalize"):
-        source.meta.normalize = False
+    source = dataclasses.replace(source, meta=dataclasses.replace(source.meta, normalize=False))
     diagnostics = Diagnostics()
     doc = build_model(source, diagnostics)
     # The parser also warns about escaped text that looks like a tag (\<b>): not raw HTML, so not counted.
@@ -562,8 +563,8 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Built]:
             continue
         report = import_file(CASES[case], folder / case)
         result = build(BuildOptions(project=report.out_dir, output=folder / f"{case}.pdf"))
-        reader = PdfReader(str(result.pdf))
-        out[case] = Built(report, result, list(_flatten(reader.outline)), pdftotext(result.pdf))
+        reader = PdfReader(str(result.output))
+        out[case] = Built(report, result, list(_flatten(reader.outline)), pdftotext(result.output))
     return out
 
 

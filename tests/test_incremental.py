@@ -1,20 +1,26 @@
 """Warm rebuilds lay out only the pages an edit touched, and write the PDF a full build writes.
 
-One long-lived renderer (as in ``publisher watch``) rebuilds the sample after
+One long-lived writer (as in ``publisher watch``) rebuilds the sample after
 each kind of edit; every PDF it writes must be byte for byte the PDF a fresh
-process writes for the same source. ``pages_laid_out`` shows the incremental
-path was taken where it should be.
+process writes for the same source (:func:`cold`: a worker process started
+for that one build, which shares no cache with this one, and gets nothing but
+the pickled options). ``pages_laid_out`` shows the incremental path was taken
+where it should be.
 """
 
 from __future__ import annotations
 
+import multiprocessing
 import shutil
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import pytest
 
-from publisher.build import BuildOptions, build
-from publisher.pdf import Renderer
+from publisher.engine.weasyprint.writer import PdfWriter
+from publisher.options import BuildOptions
+from publisher.pipeline import build
 
 from .conftest import REPO, ProjectMaker
 
@@ -23,13 +29,36 @@ LAST = "扛牢管党治党政治责任"
 HEADING = "### (二)党史学习教育走深走实。"
 CHART = Path("source") / "charts" / "review-2021.yaml"
 
+_fresh: ProcessPoolExecutor | None = None
+
+
+@pytest.fixture(scope="module", autouse=True)
+def fresh_processes() -> Iterator[None]:
+    """Worker processes for the reference builds: a new one for every build, started with nothing imported."""
+    global _fresh
+    _fresh = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"), max_tasks_per_child=1)
+    yield
+    _fresh.shutdown()
+    _fresh = None
+
+
+def _build_bytes(options: BuildOptions) -> tuple[bytes, int]:
+    result = build(options)
+    return result.output.read_bytes(), result.pages
+
+
+def cold(options: BuildOptions) -> tuple[bytes, int]:
+    """The PDF (and its page count) that a full build in a fresh process writes."""
+    assert _fresh is not None
+    return _fresh.submit(_build_bytes, options).result()
+
 
 class Project:
     def __init__(self, root: Path):
         self.root = root
         self.report = root / "source" / "report.md"
         self.original = self.report.read_text(encoding="utf-8")
-        self.renderer = Renderer()
+        self.writer = PdfWriter()
         self.options = BuildOptions(project=root)
 
     def edit(self, old: str, new: str) -> None:
@@ -39,14 +68,12 @@ class Project:
         self.report.write_text(text.replace(old, new, 1), encoding="utf-8")
 
     def warm(self) -> tuple[bytes, int]:
-        result = build(self.options, self.renderer)
+        result = build(self.options, self.writer)
         assert result.warnings.warnings == []
-        return result.pdf.read_bytes(), self.renderer.pages_laid_out
+        return result.output.read_bytes(), result.pages_laid_out
 
     def cold(self) -> bytes:
-        out = self.root / "cold.pdf"
-        build(BuildOptions(project=self.root, output=out), Renderer())
-        return out.read_bytes()
+        return cold(BuildOptions(project=self.root, output=self.root / "cold.pdf"))[0]
 
 
 @pytest.fixture(scope="module")
@@ -134,29 +161,29 @@ def test_small_project_edits(make_project: ProjectMaker, tmp_path: Path, notes: 
     root = _long_project(make_project, notes)
     report = root / "source" / "report.md"
     options = BuildOptions(project=root, theme=theme)
-    renderer = Renderer()
-    build(options, renderer)
+    writer = PdfWriter()
+    build(options, writer)
     text = report.read_text(encoding="utf-8")
     for old, new in [("第9段:坚持", "第9段:坚持做"), ("第20段:坚持", "第20段:做坚持"), ("第9段:坚持做", "第9段:坚持")]:
         text = text.replace(old, new, 1)
         report.write_text(text, encoding="utf-8")
-        result = build(options, renderer)
+        result = build(options, writer)
         assert result.warnings.warnings == []
-        warm = result.pdf.read_bytes()
-        cold = build(BuildOptions(project=root, theme=theme, output=tmp_path / "cold.pdf"), Renderer())
-        assert warm == cold.pdf.read_bytes(), (old, new, renderer.pages_laid_out)
-        assert renderer.pages_laid_out < cold.pages
+        warm = result.output.read_bytes()
+        reference, pages = cold(BuildOptions(project=root, theme=theme, output=tmp_path / "cold.pdf"))
+        assert warm == reference, (old, new, result.pages_laid_out)
+        assert result.pages_laid_out < pages
 
 
 def test_a_failing_shortcut_costs_only_time(
     make_project: ProjectMaker, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A bug in the incremental layout falls back to laying out everything: the build still succeeds."""
-    from publisher import incremental
+    from publisher.engine.weasyprint import incremental
 
     root = _long_project(make_project, notes=False)
-    renderer = Renderer()
-    build(BuildOptions(project=root), renderer)
+    writer = PdfWriter()
+    build(BuildOptions(project=root), writer)
     report = root / "source" / "report.md"
     report.write_text(report.read_text(encoding="utf-8").replace("第9段:坚持", "第9段:坚持做", 1), encoding="utf-8")
 
@@ -164,10 +191,9 @@ def test_a_failing_shortcut_costs_only_time(
         raise RuntimeError("a bug")
 
     monkeypatch.setattr(incremental, "rerender", broken)
-    result = build(BuildOptions(project=root), renderer)
-    assert renderer.pages_laid_out == result.pages
-    cold = build(BuildOptions(project=root, output=tmp_path / "cold.pdf"), Renderer())
-    assert result.pdf.read_bytes() == cold.pdf.read_bytes()
+    result = build(BuildOptions(project=root), writer)
+    assert result.pages_laid_out == result.pages
+    assert result.output.read_bytes() == cold(BuildOptions(project=root, output=tmp_path / "cold.pdf"))[0]
 
 
 def test_a_stylesheet_or_image_changed_on_disk_is_seen(make_project: ProjectMaker, tmp_path: Path) -> None:
@@ -182,13 +208,15 @@ def test_a_stylesheet_or_image_changed_on_disk_is_seen(make_project: ProjectMake
     theme = root / "styles" / "report" / "theme.css"
     theme.parent.mkdir(parents=True)
     theme.write_text("p { color: #000; }\n", encoding="utf-8")
-    renderer = Renderer()
-    build(BuildOptions(project=root), renderer)
+    writer = PdfWriter()
+    build(BuildOptions(project=root), writer)
+    laid_out = 0
 
     def same_as_cold() -> None:
-        warm = build(BuildOptions(project=root), renderer).pdf.read_bytes()
-        cold = build(BuildOptions(project=root, output=tmp_path / "cold.pdf"), Renderer()).pdf.read_bytes()
-        assert warm == cold
+        nonlocal laid_out
+        warm = build(BuildOptions(project=root), writer)
+        laid_out = warm.pages_laid_out
+        assert warm.output.read_bytes() == cold(BuildOptions(project=root, output=tmp_path / "cold.pdf"))[0]
 
     theme.write_text("p { color: #336; }\n", encoding="utf-8")
     same_as_cold()
@@ -196,4 +224,4 @@ def test_a_stylesheet_or_image_changed_on_disk_is_seen(make_project: ProjectMake
     same_as_cold()
     report.write_text(report.read_text(encoding="utf-8").replace("第9段:坚持", "第9段:坚持做", 1), encoding="utf-8")
     same_as_cold()
-    assert renderer.pages_laid_out < 3  # and then warm again
+    assert laid_out < 3  # and then warm again

@@ -8,9 +8,8 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from publisher.build import BuildOptions, BuildResult, build, draw_charts, prepare
-from publisher.charts.cache import ChartCache
-from publisher.html import render_html
+from publisher.options import BuildOptions
+from publisher.pipeline import BuildResult, build, draw, prepare, render
 
 from .conftest import ProjectMaker, pdftotext
 
@@ -45,21 +44,20 @@ def _outline(pdf: Path) -> list[str]:
 
 def test_traditional_chinese_builds_with_its_own_words(hant: BuildResult) -> None:
     assert hant.warnings.warnings == []
-    reader = PdfReader(hant.pdf)
+    reader = PdfReader(hant.output)
     root: object = reader.trailer["/Root"]
     assert root["/Lang"] == "zh-TW"  # type: ignore[index]
-    text = pdftotext(hant.pdf)
+    text = pdftotext(hant.output)
     assert "目錄" in "".join(text.split())
     assert "圖 1" in text.replace("圖1", "圖 1")
     assert "單位：個" in text
-    assert _outline(hant.pdf) == [h.text for h in hant.document.headings()]
+    assert _outline(hant.output) == [h.text for h in hant.document.headings()]
     assert "「十四五」" in text
 
 
 def test_traditional_chinese_does_not_compress_punctuation_by_default() -> None:
-    prepared = prepare(BuildOptions(project=SAMPLES / "zh-hant"))
-    draw_charts(prepared, ChartCache(None))
-    html = render_html(prepared.document, prepared.theme)
+    prepared = prepare(BuildOptions(project=SAMPLES / "zh-hant", cache=False))
+    html = render(draw(prepared)).html
     assert 'class="halt"' not in html
     assert 'class="aut-l' in html  # Han–Latin spacing still applies
 
@@ -73,12 +71,12 @@ def test_regional_glyph_forms_follow_the_language(make_project: ProjectMaker, tm
     for lang in ("zh-CN", "zh-TW"):
         root = make_project(body="# 一\n\n骨骨骨骨。\n", front=f"title: 测试\nname: t\nlang: {lang}")
         result = build(BuildOptions(project=root, output=tmp_path / f"{lang}.pdf"))
-        with pdfplumber.open(result.pdf) as pdf:
+        with pdfplumber.open(result.output) as pdf:
             index = next(i for i, page in enumerate(pdf.pages) if "骨骨" in (page.extract_text() or ""))
             char = next(c for c in pdf.pages[index].chars if c["text"] == "骨")
         stem = tmp_path / lang
         subprocess.run(["pdftoppm", "-r", "300", "-png", "-singlefile", "-f", str(index + 1), "-l", str(index + 1),
-                        str(result.pdf), str(stem)], check=True)  # fmt: skip
+                        str(result.output), str(stem)], check=True)  # fmt: skip
         scale = 300 / 72
         box = (char["x0"] * scale, char["top"] * scale, char["x1"] * scale, char["bottom"] * scale)
         crops.append(Image.open(f"{stem}.png").convert("L").crop(box))
@@ -91,14 +89,14 @@ def test_english_uses_english_words_hyphenation_and_word_justification(english: 
     from publisher.typeset.measure import body_lines, measure
 
     assert english.warnings.warnings == []
-    reader = PdfReader(english.pdf)
+    reader = PdfReader(english.output)
     root: object = reader.trailer["/Root"]
     assert root["/Lang"] == "en"  # type: ignore[index]
-    text = pdftotext(english.pdf)
+    text = pdftotext(english.output)
     assert "Contents" in text and "Figure 1" in text and "Unit: projects" in text
     body = [line for line in text.splitlines() if len(line) > 40]
     assert any(line.rstrip().endswith(("-", "\u2010")) for line in body), "long English words are hyphenated"
-    lines = body_lines(english.pdf, 11.5, fonts=("Serif",), first_page=2)
+    lines = body_lines(english.output, 11.5, fonts=("Serif",), first_page=2)
     report = measure(lines, 25 * MM, (210 - 25) * MM)
     assert report.lines > 8
     assert report.not_flush == []

@@ -12,8 +12,9 @@ import pytest
 from click.testing import CliRunner
 
 from publisher import charts
-from publisher.build import BuildOptions, build
 from publisher.cli import main
+from publisher.options import BuildOptions
+from publisher.pipeline import build, draw, prepare
 from publisher.theme import FONT_ROLES, FONTS_DIR
 
 from .conftest import REPO, ProjectMaker, pdftotext
@@ -39,19 +40,19 @@ def test_unchanged_charts_are_not_drawn_again(make_project: ProjectMaker) -> Non
     (root / "source" / "charts" / "a.yaml").write_text(BAR.replace("[3, 5]", "[3, 6]"), encoding="utf-8")
     third = build(BuildOptions(project=root))
     assert third.charts_drawn == 1
-    assert "6" in pdftotext(third.pdf)
+    assert "6" in pdftotext(third.output)
     fourth = build(BuildOptions(project=root, cache=False))
     assert fourth.charts_drawn == 1
 
 
 def test_chart_svg_keeps_text_in_the_document_font(make_project: ProjectMaker) -> None:
     root = make_project(body="# 一\n\n![](chart:a)\n", charts={"a.yaml": BAR})
-    result = build(BuildOptions(project=root))
-    figure = result.document.figures()[0]
-    svg = figure.rendered.markup
+    options = BuildOptions(project=root)
+    svg = draw(prepare(options)).drawings["a"].markup
+    result = build(options)
     assert "<text" in svg and "Publisher Sans" in svg
     assert "<path" in svg and "glyph" not in svg  # text is text, not outlines
-    text = pdftotext(result.pdf)
+    text = pdftotext(result.output)
     assert "甲" in text and "图 1" in text.replace("图1", "图 1")
 
 
@@ -66,7 +67,7 @@ def test_info_names_versions_and_font_files() -> None:
 
 def test_slow_subsetting_is_loud_and_strict_fails(make_project: ProjectMaker, monkeypatch: pytest.MonkeyPatch) -> None:
     # Only the probe is replaced: the build itself is real.
-    monkeypatch.setattr("publisher.build.harfbuzz_subset_available", lambda: False)
+    monkeypatch.setattr("publisher.engine.weasyprint.writer.harfbuzz_subset_available", lambda: False)
     root = make_project()
     result = build(BuildOptions(project=root))
     assert any("fontTools" in w.message and "libharfbuzz-subset0" in (w.hint or "") for w in result.warnings.warnings)

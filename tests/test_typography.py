@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from publisher.cli import main
-from publisher.typeset import justify
+from publisher.engine import weasyprint as weasyprint_engine
 from publisher.typeset.markup import typeset
 from publisher.typeset.measure import Report, body_lines, measure
 from publisher.typeset.normalize import normalize
@@ -66,13 +66,11 @@ def test_no_spacing_at_line_edges(report: Report, sample: Sample) -> None:
             assert line.x0 == pytest.approx(left, abs=0.5) or line.x0 == pytest.approx(left + 2 * BODY_PT, abs=0.5)
 
 
-def test_justification_supports_only_pinned_weasyprint() -> None:
-    import weasyprint
-
-    assert justify.supported(weasyprint.__version__)
-    assert not justify.supported("71.0") and not justify.supported("69.0")
+def test_the_engine_supports_only_the_pinned_weasyprint_and_pydyf() -> None:
     pyproject = (REPO / "pyproject.toml").read_text()
-    assert '"weasyprint>=70,<71"' in pyproject
+    assert '"weasyprint==70.*"' in pyproject and '"pydyf>=0.11,<0.14"' in pyproject
+    assert weasyprint_engine.WEASYPRINT == ("70.",)
+    assert weasyprint_engine.PYDYF == ("0.11.", "0.12.", "0.13.")
 
 
 @pytest.mark.parametrize(

@@ -12,11 +12,11 @@ import dataclasses
 import functools
 import hashlib
 import json
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
+from ..errors import EnvironmentProblem
+from ..files import write_atomic
 from . import ChartStyle, Rendered
 from .spec import INTERNAL, ChartSpec
 
@@ -91,10 +91,6 @@ class ChartCache:
         if self.folder is None:
             return
         try:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=self.folder, suffix=".part")
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                handle.write(rendered.markup)
-            os.replace(tmp, self.folder / f"{key}{_EXTENSIONS[rendered.kind]}")
-        except OSError:
+            write_atomic(self.folder / f"{key}{_EXTENSIONS[rendered.kind]}", rendered.markup.encode(), durable=False)
+        except EnvironmentProblem:
             pass  # a cache that cannot be written only costs time

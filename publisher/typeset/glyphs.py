@@ -8,10 +8,11 @@ some other face.
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 from .. import fontstore
+from ..charts.spec import ChartSpec
 from ..errors import Diagnostics, Pos, PublisherError
 from ..fonts import RoleFont, covers, invisible
 from ..i18n import labels
@@ -19,7 +20,7 @@ from ..model import Document, Heading, Inline, ListBlock, Paragraph, Quote, Tabl
 from ..source import Source
 
 
-def _texts(doc: Document, report: Path) -> Iterator[tuple[str, str, Pos]]:
+def _texts(doc: Document, report: Path, specs: Mapping[str, ChartSpec]) -> Iterator[tuple[str, str, Pos]]:
     """(role, text, position of its block) for all text of the document."""
 
     def inline_text(nodes: list[Inline]) -> str:
@@ -51,7 +52,7 @@ def _texts(doc: Document, report: Path) -> Iterator[tuple[str, str, Pos]]:
     for note in doc.footnotes.values():
         yield ("body", inline_text(note.content), note.pos)
     for figure in doc.figures():
-        spec = figure.chart
+        spec = specs.get(figure.chart_id)
         if spec is None:
             continue
         texts = [spec.caption_text, spec.unit, spec.note, *spec.labels, *spec.value_labels, *spec.columns]
@@ -77,11 +78,16 @@ def _locate(source: Source, pos: Pos, char: str) -> Pos:
 
 
 def check_glyphs(
-    doc: Document, source: Source, roles: dict[str, list[RoleFont]], diagnostics: Diagnostics, allow_missing: bool
+    doc: Document,
+    source: Source,
+    specs: Mapping[str, ChartSpec],
+    roles: dict[str, list[RoleFont]],
+    diagnostics: Diagnostics,
+    allow_missing: bool,
 ) -> None:
     """Raise (or warn, with ``allow_missing``) for the first character no font of its role has."""
     seen: set[tuple[str, str]] = set()
-    for role, text, pos in _texts(doc, source.main.path):
+    for role, text, pos in _texts(doc, source.main.path, specs):
         chain = roles.get(role) or roles.get("body") or []
         for char in text:
             if char.isspace() or invisible(char) or (role, char) in seen:

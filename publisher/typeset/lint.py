@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import Pos, PublisherError
-from ..pdf import write_atomic
+from ..files import write_atomic
 from ..source import Source
 from .normalize import normalize
 

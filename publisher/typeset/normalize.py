@@ -21,7 +21,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from ..model import Document, Emph, Inline, Link, Strong, Text
+from ..model import Document, map_text
 from .chars import CJK_PUNCT, HAN
 
 _FULLWIDTH_ALNUM = re.compile("[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]+")
@@ -110,15 +110,6 @@ def normalize(text: str, lang: str = "zh-CN") -> tuple[str, list[Change]]:
     return "".join(out), sorted(changes.values(), key=lambda c: c.offset)
 
 
-def normalize_document(doc: Document) -> None:
-    """Normalise the text of every text node of ``doc`` in place (the source files are untouched)."""
-
-    def visit(nodes: list[Inline]) -> None:
-        for node in nodes:
-            if isinstance(node, Text):
-                node.text = normalize(node.text, doc.meta.lang)[0]
-            elif isinstance(node, Strong | Emph | Link):
-                visit(node.children)
-
-    for inlines in doc.inline_runs():
-        visit(inlines)
+def normalized(doc: Document) -> Document:
+    """A copy of ``doc`` with the text of every text node normalised (the source files are untouched)."""
+    return map_text(doc, lambda text: normalize(text, doc.meta.lang)[0])

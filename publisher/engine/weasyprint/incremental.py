@@ -1,6 +1,6 @@
 """Warm rebuilds that lay out and paint only the pages an edit touched.
 
-A long-lived :class:`~publisher.pdf.Renderer` (watch mode) keeps a
+A long-lived :class:`~.writer.PdfWriter` (watch mode) keeps a
 :class:`Snapshot` of its last build: the top-level blocks of the HTML (digests),
 WeasyPrint's pagination state after each page, the laid-out pages and, on each
 page, a record of what painting it wrote into the PDF. After an edit:
@@ -20,18 +20,28 @@ page, a record of what painting it wrote into the PDF. After an edit:
    the page's index, so a replayed page never collides with a new one.
 
 The result is the PDF a full build of the new source writes, byte for byte
-(``tests/test_incremental.py`` checks it).
+(``tests/test_incremental.py`` checks it against a build in a fresh process).
+
+This module replaces internals of WeasyPrint 70 (``Page.paint``,
+``remake_page``, ``find_stylesheets``, ``Stream`` resource naming,
+``Font.subset``) and pydyf's ``Stream.data``: :func:`install` runs only
+after :func:`publisher.engine.weasyprint.require` checked the versions.
+WeasyPrint's ``context.page_maker`` entries are read through
+:func:`_entry`, which names their five fields.
 """
 
 from __future__ import annotations
 
 import copy
 import hashlib
+import weakref
 import zlib
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
+
+from .fetcher import ProjectFetcher
 
 UNIT_CONTAINERS = ("main",)
 """Elements whose children, not themselves, are top-level blocks."""
@@ -117,6 +127,29 @@ class Snapshot:
 
 
 # --- Layout ------------------------------------------------------------------
+
+
+class _Entry(NamedTuple):
+    """One item of WeasyPrint 70's ``context.page_maker``: the state before laying out one page."""
+
+    resume_at: Any
+    next_page: Any
+    right_page: bool
+    page_state: Any
+    """``(quote_depth, counter_values, counter_scopes)``."""
+    remake_state: dict[str, Any]
+    """``content_changed``, ``pages_wanted``, ``anchors``, ``content_lookups``."""
+
+
+def _entry(maker: list[Any], index: int) -> _Entry:
+    """``maker[index]`` with its fields named (a change of shape fails here, loudly)."""
+    resume_at, next_page, right_page, page_state, remake_state = maker[index]
+    return _Entry(resume_at, next_page, right_page, page_state, remake_state)
+
+
+def _counters(maker: list[Any], index: int) -> Any:
+    """The page counter values of ``maker[index]``."""
+    return _entry(maker, index).page_state[1]
 
 
 def _options(options: dict[str, Any]) -> dict[str, Any]:
@@ -282,16 +315,15 @@ def rerender(
     options = _options(options)
     context, root_box, color_profiles = _context_and_root(html, font_config, options)
     maker = copy.deepcopy(previous.page_maker)
-    for item in maker:
-        state = item[-1]
-        state.update(content_changed=False, pages_wanted=False, content_lookups=[])
+    for index in range(len(maker)):
+        _entry(maker, index).remake_state.update(content_changed=False, pages_wanted=False, content_lookups=[])
     context.page_maker = maker
     context.rendered_notes = []
     collector = context.target_collector
     for number in range(count):
-        for anchor in maker[number][-1]["anchors"]:
-            collector.cache_target_page_counters(anchor, maker[number + 1][3][1], number, maker)
-    old_anchors = {n: list(maker[n][-1]["anchors"]) for n in range(count)}
+        for anchor in _entry(maker, number).remake_state["anchors"]:
+            collector.cache_target_page_counters(anchor, _counters(maker, number + 1), number, maker)
+    old_anchors = {n: list(_entry(maker, n).remake_state["anchors"]) for n in range(count)}
     for name, pages in previous.string_set.items():
         for n, values in pages.items():
             if n <= first:
@@ -301,7 +333,9 @@ def rerender(
     carries: dict[int, bool] = {}
     number = first
     while number < count:
-        maker[number][-1].update(content_changed=False, pages_wanted=False, anchors=[], content_lookups=[])
+        _entry(maker, number).remake_state.update(
+            content_changed=False, pages_wanted=False, anchors=[], content_lookups=[]
+        )
         before = maker[number + 1] if number + 1 < len(maker) else None
         page_box, resume_at = remake_page(number, context, root_box, html)
         made[number] = page_box
@@ -321,10 +355,11 @@ def rerender(
         ):
             break  # this page ends where it ended before and the rest of the text is the same
         number += 1
-    if any(item[-1]["content_changed"] or item[-1]["pages_wanted"] for item in maker):
+    states = [_entry(maker, index).remake_state for index in range(len(maker))]
+    if any(state["content_changed"] or state["pages_wanted"] for state in states):
         return None  # a page number a page refers to has changed (the table of contents)
     for n in made:
-        if maker[n][-1]["anchors"] != old_anchors[n]:
+        if states[n]["anchors"] != old_anchors[n]:
             return None  # an anchor moved to another page
         if made[n].fixed_boxes:
             return None
@@ -332,7 +367,7 @@ def rerender(
     # Bookmarks and named strings of the new pages, then their margin boxes (as layout_document does).
     bookmarked: dict[str, list[Any]] = {"": [], "::before": [], "::after": []}
     for n in sorted(made):
-        page_counter_values = maker[n + 1][3][1]
+        page_counter_values = _counters(maker, n + 1)
         for child in made[n].descendants():
             if child.bookmark_label:
                 suffix = next((end for end in ("::before", "::after") if child.element_tag.endswith(end)), "")
@@ -368,7 +403,7 @@ def rerender(
         page = made[n]
         root, footnote_area, note_area = page.children
         context.current_page = n + 1
-        state = maker[n + 1][3]
+        state = _entry(maker, n + 1).page_state
         children = [root]
         if footnote_area.children:
             children.append(footnote_area)
@@ -634,6 +669,9 @@ def _digest_bytes(data: bytes) -> bytes:
 
 # --- Styles ------------------------------------------------------------------
 
+_stylesheets: weakref.WeakKeyDictionary[Any, dict[Any, Any]] = weakref.WeakKeyDictionary()
+"""Parsed stylesheets by font configuration (their ``@font-face`` rules are registered there)."""
+
 _UNCACHED_RULES = ("@import", "@layer", "layer(", "@counter-style", "@color-profile")
 """A stylesheet with one of these is parsed every build: they fetch other files or
 register in tables that WeasyPrint makes anew for each document."""
@@ -672,8 +710,8 @@ def _stylesheet_cache(find_stylesheets: Any) -> Any:
         page_rules: Any,
         layers: Any,
     ) -> Any:
-        cache = font_config.__dict__.setdefault("_publisher_stylesheets", {})
-        roots = getattr(url_fetcher, "publisher_roots", None)
+        cache = _stylesheets.setdefault(font_config, {})
+        roots = url_fetcher.cache_key if isinstance(url_fetcher, ProjectFetcher) else None
         common = dict(
             url_fetcher=url_fetcher,
             media_type=device_media_type,
@@ -711,8 +749,8 @@ def _stylesheet_cache(find_stylesheets: Any) -> Any:
                         pass
                     else:
                         key = ("link", href, text, device_media_type, roots)
-                        read: set[Path] = getattr(url_fetcher, "publisher_read", set())
-                        read.add(path.resolve())
+                        assert isinstance(url_fetcher, ProjectFetcher)
+                        url_fetcher.read.add(path.resolve())
                 try:
                     yield parse(cache, key, text, url=href, layers=layers, _check_mime_type=True, **common)
                 except URLFetchingError as exception:  # as WeasyPrint: a stylesheet that cannot be fetched is skipped
@@ -732,6 +770,9 @@ def install() -> None:
 
     if getattr(Page.paint, "_publisher", False):
         return
+    from . import require
+
+    require()
     if not getattr(page_module.remake_page, "_publisher", False):
         page_module.remake_page = record_carry(page_module.remake_page)
     from weasyprint import css as css_module

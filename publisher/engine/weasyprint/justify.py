@@ -1,8 +1,8 @@
 """CJK justification for WeasyPrint: flush edges without touching the text.
 
 WeasyPrint justifies by stretching spaces only, so Chinese lines stay ragged.
-This module extends its line justification, in one place, for the WeasyPrint
-versions listed in :data:`SUPPORTED`:
+This module extends its line justification (WeasyPrint 70 internals, behind
+the engine's version gate, :func:`publisher.engine.weasyprint.require`):
 
 * ``justify_line`` distributes the extra width of a justified line between
   characters (CJK characters, CJK punctuation and spaces), never inside a
@@ -13,9 +13,6 @@ versions listed in :data:`SUPPORTED`:
   ``span.aut-l``/``span.aut-r``, see :mod:`publisher.typeset.markup`) where
   it falls at the start or the end of a line: that space is never shown at a
   line edge.
-
-Outside :data:`SUPPORTED` :func:`install` raises instead of guessing: the
-functions it replaces are internal to WeasyPrint.
 """
 
 from __future__ import annotations
@@ -23,20 +20,11 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from ..errors import EnvironmentProblem
-from .chars import is_cjk
-
-SUPPORTED = ("70.",)
-"""WeasyPrint versions whose line layout this module was written and tested against."""
+from ...typeset.chars import is_cjk
 
 AUTOSPACE_CLASSES = ("aut-l", "aut-r")
 _NOT_EXPANDED = {"\u2014", "\u2026", "\u2015"}
 _installed = False
-
-
-def supported(version: str) -> bool:
-    """Whether WeasyPrint ``version`` is one this module supports."""
-    return version.startswith(SUPPORTED)
 
 
 def install() -> None:
@@ -44,17 +32,12 @@ def install() -> None:
     global _installed
     if _installed:
         return
-    import weasyprint
     from weasyprint.layout import inline
     from weasyprint.text import line_break
 
-    if not supported(weasyprint.__version__):
-        raise EnvironmentProblem(
-            f"CJK justification supports WeasyPrint {', '.join(v + 'x' for v in SUPPORTED)}; "
-            f"this is WeasyPrint {weasyprint.__version__}",
-            hint="install the version pinned in pyproject.toml (pip install -e .), "
-            "or port publisher/typeset/justify.py to the new version",
-        )
+    from . import require
+
+    require()
     original_justify: Callable[..., None] = inline.justify_line
     original_text_align: Callable[..., float] = inline.text_align
     original_set_text: Callable[..., None] = line_break.Layout.set_text

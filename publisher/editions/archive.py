@@ -19,19 +19,15 @@ from __future__ import annotations
 import hashlib
 import io
 import json
-import typing
 import zipfile
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from . import __version__
-from .errors import PublisherError
-from .model import Meta
-
-if typing.TYPE_CHECKING:
-    from weasyprint import Attachment
+from .. import __version__
+from ..errors import PublisherError
+from ..model import Meta
 
 ZIP_NAME = "source.zip"
 MANIFEST_NAME = "manifest.json"
@@ -82,11 +78,11 @@ def source_zip(root: Path, date: datetime | None) -> tuple[bytes, list[dict[str,
     return buffer.getvalue(), entries
 
 
-def manifest(meta: Meta, edition: str, zipped: bytes, entries: list[dict[str, Any]]) -> dict[str, Any]:
-    """What made the archive PDF and what its source is."""
-    import weasyprint
-
-    from .theme import FONT_ROLES, FONTS_DIR
+def manifest(
+    meta: Meta, edition: str, zipped: bytes, entries: list[dict[str, Any]], made_with: dict[str, str]
+) -> dict[str, Any]:
+    """What made the archive PDF (``made_with``: the engine's versions) and what its source is."""
+    from ..theme import FONT_ROLES, FONTS_DIR
 
     fonts = sorted({filename for _, filename in FONT_ROLES.values()})
     return {
@@ -94,7 +90,7 @@ def manifest(meta: Meta, edition: str, zipped: bytes, entries: list[dict[str, An
         "name": meta.name,
         "title": meta.title,
         "edition": edition,
-        "made_with": {"publisher": __version__, "weasyprint": weasyprint.__version__},
+        "made_with": {"publisher": __version__, **made_with},
         "fonts": {name: _sha256((FONTS_DIR / name).read_bytes()) for name in fonts},
         "source_zip": {"name": ZIP_NAME, "size": len(zipped), "sha256": _sha256(zipped)},
         "files": entries,
@@ -102,29 +98,36 @@ def manifest(meta: Meta, edition: str, zipped: bytes, entries: list[dict[str, An
     }
 
 
-def source_attachments(root: Path, meta: Meta, edition: str, date: datetime | None) -> list[Attachment]:
-    """The two files attached to an archive PDF (new objects for every build: WeasyPrint reads them once)."""
-    from weasyprint import Attachment
+@dataclass(frozen=True)
+class Attached:
+    """A file to attach to a PDF (PDF/A-3 ``AF``), whatever engine writes it."""
 
+    name: str
+    data: bytes
+    description: str
+    relationship: str
+    """``AFRelationship``: ``Source``, ``Supplement`` …"""
+    date: datetime
+    """Creation and modification date (naive, UTC)."""
+
+
+def source_attachments(
+    root: Path, meta: Meta, edition: str, date: datetime | None, made_with: dict[str, str]
+) -> list[Attached]:
+    """The two files attached to an archive PDF: the source zip and its manifest."""
     zipped, entries = source_zip(root, date)
-    listing = json.dumps(manifest(meta, edition, zipped, entries), ensure_ascii=False, indent=2, sort_keys=True)
+    listing = json.dumps(
+        manifest(meta, edition, zipped, entries, made_with), ensure_ascii=False, indent=2, sort_keys=True
+    )
     when = (date or datetime(*ZIP_EPOCH)).replace(tzinfo=None)
     return [
-        Attachment(
-            string=zipped,
-            name=ZIP_NAME,
-            description="The report's source: publisher extract gets it back",
-            relationship="Source",
-            created=when,
-            modified=when,
-        ),
-        Attachment(
-            string=(listing + "\n").encode("utf-8"),
-            name=MANIFEST_NAME,
-            description="What made this PDF, and the SHA-256 of every source file",
-            relationship="Supplement",
-            created=when,
-            modified=when,
+        Attached(ZIP_NAME, zipped, "The report's source: publisher extract gets it back", "Source", when),
+        Attached(
+            MANIFEST_NAME,
+            (listing + "\n").encode("utf-8"),
+            "What made this PDF, and the SHA-256 of every source file",
+            "Supplement",
+            when,
         ),
     ]
 

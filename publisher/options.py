@@ -1,0 +1,52 @@
+"""The options of one build, shared by the command line, the Python API and batch workers.
+
+:class:`BuildOptions` is plain, frozen data: it can be pickled and sent to a
+worker process, and a build made from it needs nothing else (no callbacks).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from .editions import Edition
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    """Options of one build; the CLI and the Python API share them."""
+
+    project: Path = Path(".")
+    """The report project folder."""
+    output: Path | None = None
+    """A file (``.pdf``) or a folder; default ``PROJECT/out/<name>.pdf``."""
+    theme: str | None = None
+    """Theme name; default the front matter's ``theme``."""
+    strict: bool = False
+    """Treat warnings as errors."""
+    cache: bool = True
+    """Reuse charts drawn and fonts cut down by earlier builds (in :attr:`cache_dir`)."""
+    cache_dir: Path | None = None
+    """Where drawn charts and font subsets are kept; default ``PROJECT/out/.cache``."""
+    allow_remote: bool = False
+    """Let the report load ``http(s)`` resources (off: only project files)."""
+    allow_missing_glyphs: bool = False
+    """Warn instead of failing when a character is in no font of its role."""
+    edition: Edition | None = None
+    """Build this edition (its paper, CSS, PDF settings and finishing) into ``<name>-<edition>``."""
+
+    def output_path(self, root: Path, name: str, suffix: str = ".pdf") -> Path:
+        """Where the output of the report ``name`` in project ``root`` goes."""
+        if self.edition is not None:
+            name = f"{name}-{self.edition.name}"
+        if self.output is None:
+            return root / "out" / f"{name}{suffix}"
+        if self.output.suffix.lower() == suffix:
+            return self.output
+        return self.output / f"{name}{suffix}"
+
+    def cache_folder(self, root: Path) -> Path | None:
+        """The cache folder for project ``root``, or ``None`` when caching is off."""
+        if not self.cache:
+            return None
+        return self.cache_dir if self.cache_dir is not None else root / "out" / ".cache"

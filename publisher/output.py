@@ -1,0 +1,70 @@
+"""Outputs: the protocol every writer follows, and the writers there are.
+
+A :class:`Writer` takes the rendered document (:class:`~publisher.html.Rendered`:
+the HTML, the model and the drawn charts) and the build's options, and writes
+one artefact atomically: the previous file stays whole until the new one is
+complete. A writer object may keep state between builds (the PDF writer keeps
+its font configuration and the last build's pages), so one process can
+rebuild cheaply; a new output format is one module with a writer class, named
+in :data:`WRITERS`.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+from .errors import Diagnostics, PublisherError, did_you_mean
+from .html import Rendered
+from .options import BuildOptions
+
+
+@dataclass(frozen=True)
+class Written:
+    """What a writer wrote."""
+
+    path: Path
+    pages: int
+    """Pages of the document (before imposition)."""
+    size: int
+    """Size of the file in bytes."""
+    sheets: int = 0
+    """Sheets of paper of an imposed edition (each printed on both sides)."""
+    pages_laid_out: int = 0
+    """Pages typeset by this build; the others were kept from the writer's previous build."""
+    pages_kept: frozenset[int] = frozenset()
+    """Numbers (1-based) of the pages written exactly as in the writer's previous build."""
+    serial: int = 0
+    """How many documents this writer object has rendered, this one included."""
+
+
+class Writer(Protocol):
+    """Writes a rendered document as one file."""
+
+    suffix: str
+    """The file name extension of what it writes, e.g. ``.pdf``."""
+
+    def write(self, document: Rendered, options: BuildOptions, target: Path, diagnostics: Diagnostics) -> Written:
+        """Write ``document`` to ``target`` atomically; add warnings to ``diagnostics``.
+
+        Under ``options.strict`` a warning raises
+        :class:`~publisher.errors.PublisherError` before anything is written.
+        """
+        ...
+
+
+WRITERS: dict[str, str] = {
+    "pdf": "publisher.engine.weasyprint.writer:PdfWriter",
+}
+"""Output formats and the writer class of each (``module:Class``, imported when first used)."""
+
+
+def make_writer(format: str = "pdf") -> Writer:
+    """A new writer for ``format``."""
+    if format not in WRITERS:
+        raise PublisherError(f"unknown output format '{format}'", hint=did_you_mean(format, WRITERS))
+    module, _, name = WRITERS[format].partition(":")
+    made: Writer = getattr(importlib.import_module(module), name)()
+    return made

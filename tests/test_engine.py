@@ -1,0 +1,89 @@
+"""The engine fence: one version gate, patches only where needed, and the same document without them."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+from .conftest import REPO, Sample, pdftotext
+
+
+def _run(script: str, tmp_path: Path, extra_path: Path | None = None) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "MPLCONFIGDIR": str(tmp_path / "mpl")}
+    if extra_path is not None:
+        env["PYTHONPATH"] = str(extra_path)
+    return subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(script)], capture_output=True, text=True, env=env, cwd=tmp_path
+    )
+
+
+def test_unpatched_weasyprint_typesets_the_same_text_on_as_many_pages(sample: Sample, tmp_path: Path) -> None:
+    """A fresh process builds the sample with WeasyPrint as it is: the patches change where glyphs sit, not what."""
+    out = tmp_path / "plain.pdf"
+    done = _run(
+        f"""
+        from pathlib import Path
+        import weasyprint.document, weasyprint.layout.inline
+        from publisher.engine.weasyprint.writer import PdfWriter
+        from publisher.options import BuildOptions
+        from publisher.pipeline import build
+
+        result = build(BuildOptions(project=Path({str(REPO)!r}), output=Path({str(out)!r}),
+                                    cache_dir=Path({str(tmp_path / "cache")!r})), PdfWriter(patched=False))
+        assert not hasattr(weasyprint.document.Page.paint, "_publisher"), "incremental patches installed"
+        assert weasyprint.layout.inline.justify_line.__module__ == "weasyprint.layout.inline", "justify patched"
+        print(result.pages)
+        """,
+        tmp_path,
+    )
+    assert done.returncode == 0, done.stderr
+    assert int(done.stdout) == sample.result.pages
+    plain = pdftotext(out).split("\f")
+    assert len(plain) == len(sample.text_by_page)
+    for number, (patched_page, plain_page) in enumerate(zip(sample.text_by_page, plain, strict=True), start=1):
+        assert re.sub(r"\s+", "", plain_page) == re.sub(r"\s+", "", patched_page), f"page {number}"
+
+
+def test_another_weasyprint_is_one_clear_error(tmp_path: Path) -> None:
+    """A WeasyPrint the patches were not written for stops the build with exit code 3, before any patch."""
+    fake = tmp_path / "site"
+    (fake / "weasyprint").mkdir(parents=True)
+    (fake / "weasyprint" / "__init__.py").write_text('__version__ = "71.0"\n')
+    done = subprocess.run(
+        [sys.executable, "-m", "publisher", "build", str(REPO), "-o", str(tmp_path / "x.pdf")],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(fake), "MPLCONFIGDIR": str(tmp_path / "mpl")},
+        cwd=tmp_path,
+    )
+    assert done.returncode == 3, done.stderr
+    assert "supports WeasyPrint 70.x; WeasyPrint 71.0 is installed" in done.stderr
+    assert "hint: install the versions pinned in pyproject.toml" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert not (tmp_path / "x.pdf").exists()
+
+
+def test_importing_the_publisher_patches_nothing(tmp_path: Path) -> None:
+    """Only making a writer installs the patches; a check or an import leaves WeasyPrint as it is."""
+    done = _run(
+        f"""
+        from pathlib import Path
+        import publisher.pipeline, publisher.engine.weasyprint.writer
+        from publisher.options import BuildOptions
+        from publisher.pipeline import prepare
+        import weasyprint.document, weasyprint.layout.inline
+        prepare(BuildOptions(project=Path({str(REPO)!r})))
+        assert not hasattr(weasyprint.document.Page.paint, "_publisher")
+        assert weasyprint.layout.inline.justify_line.__module__ == "weasyprint.layout.inline"
+        from publisher.engine.weasyprint.writer import PdfWriter
+        PdfWriter()
+        assert hasattr(weasyprint.document.Page.paint, "_publisher")
+        assert weasyprint.layout.inline.justify_line.__module__ != "weasyprint.layout.inline"
+        """,
+        tmp_path,
+    )
+    assert done.returncode == 0, done.stderr
