@@ -152,6 +152,11 @@ def build(
 @click.option("--allow-remote", is_flag=True, help="Accept http(s) images (off by default).")
 @click.option("--fix", is_flag=True, help="Write the typography corrections into the source (keeps a .bak).")
 @click.option("--allow-missing-glyphs", is_flag=True, help="Warn instead of failing on characters no font has.")
+@click.option(
+    "--allow-substitute-fonts",
+    is_flag=True,
+    help="gongwen: pass a role set in an open substitute instead of the face GB/T 9704 names.",
+)
 @click.pass_context
 def check(
     ctx: click.Context,
@@ -161,6 +166,7 @@ def check(
     allow_remote: bool,
     fix: bool,
     allow_missing_glyphs: bool,
+    allow_substitute_fonts: bool,
 ) -> None:
     """Check PROJECT without typesetting: source, chart specs, figures against the text."""
 
@@ -197,28 +203,32 @@ def check(
         )
         if diagnostics.warnings:
             click.echo(f"check: {len(diagnostics.warnings)} warning(s); {summary}")
-            return 1 if strict else 0
-        click.echo(f"check: ok; {summary}")
+            if strict:
+                return 1
+        else:
+            click.echo(f"check: ok; {summary}")
         if prepared.theme.name == "gongwen":
-            return _gongwen_report(options)
+            return _gongwen_report(options, prepared, allow_substitute_fonts)
         return 0
 
     run_user_command(ctx.obj["debug"], body)
 
 
-def _gongwen_report(options: object) -> int:
-    """Build into a temporary file and measure it against GB/T 9704."""
+def _gongwen_report(options: object, prepared: object, allow_substitutes: bool) -> int:
+    """Build into a temporary file and measure it against GB/T 9704; check the face of every role."""
     import dataclasses
     import tempfile
 
     from .options import BuildOptions
+    from .pipeline import Prepared
     from .pipeline import build as run_build
-    from .typeset.gongwen import compliance
+    from .typeset.gongwen import compliance, font_rules
 
-    assert isinstance(options, BuildOptions)
+    assert isinstance(options, BuildOptions) and isinstance(prepared, Prepared)
     with tempfile.TemporaryDirectory() as tmp:
         result = run_build(dataclasses.replace(options, output=Path(tmp) / "gongwen.pdf"))
         rules = compliance(result.output)
+    rules += font_rules(prepared.theme.tokens, prepared.document.meta.lang, allow_substitutes)
     click.echo(f"GB/T 9704-2012 compliance ({result.pages} pages):")
     for rule in rules:
         click.echo(f"  {'ok  ' if rule.ok else 'FAIL'} {rule.name}: expected {rule.expected}; measured {rule.measured}")

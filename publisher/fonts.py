@@ -16,6 +16,7 @@ no character is ever drawn as tofu.
 from __future__ import annotations
 
 import functools
+import os
 import shutil
 import subprocess
 from collections.abc import Iterable
@@ -93,7 +94,7 @@ COMMON_FALLBACKS = (
     "Publisher Kai CJK",
 )
 """Fallback families of every role, last: symbols, mathematics, emoji, and LXGW WenKai for Unicode 13–14 ideographs."""
-_STYLE_OF = {"Publisher Sans": "sans", "Publisher Kai": "kai"}
+_STYLE_OF = {"Publisher Sans": "sans", "Publisher HeiTi": "sans", "Publisher Kai": "kai", "Publisher KaiTi": "kai"}
 
 
 def style_of(families: Iterable[str]) -> str:
@@ -139,6 +140,18 @@ def _publisher_faces(where: str, folder: Path, stamp: int) -> dict[str, list[Fac
                 families[family] = full
     families["Publisher Serif CJK"] = _noto_cjk("Publisher Serif CJK", "Serif", where, True)
     families["Publisher Sans CJK"] = _noto_cjk("Publisher Sans CJK", "Sans", where, True)
+    # The open substitutes of the faces GB/T 9704 names (the gongwen theme): Fandol's 仿宋, 楷体
+    # and 黑体, and Noto Serif CJK Bold as a regular weight for 小标宋.
+    for family, name in (
+        ("Publisher FangSong", "FandolFang-Regular.otf"),
+        ("Publisher KaiTi", "FandolKai-Regular.otf"),
+        ("Publisher HeiTi", "FandolHei-Regular.otf"),
+    ):
+        substitute = _store_face(family, name, fallback=False)
+        if substitute is not None:
+            families[family] = [substitute]
+    bold_serif = next(face for face in families["Publisher Serif"] if face.bold)
+    families["Publisher XiaoBiaoSong"] = [Face("Publisher XiaoBiaoSong", False, bold_serif.path, bold_serif.index)]
     stored = {
         "Publisher Kai CJK": [("LXGWWenKai-Regular.ttf", False)],
         "Publisher Serif Latin": [("NotoSerif-Regular.ttf", False), ("NotoSerif-Bold.ttf", True)],
@@ -167,21 +180,44 @@ class RoleFont:
         return self.family.startswith("Publisher ")
 
 
-@functools.cache
 def system_font(family: str) -> Path | None:
-    """The file of ``family`` if fontconfig has exactly that family, else ``None``."""
-    if shutil.which("fc-match") is None:
-        return None
+    """The file of ``family`` if fontconfig has exactly that family (any of a font's names), else ``None``.
+
+    A regular face is preferred to the bold or italic ones of the family.
+    """
+    return _system_families(os.environ.get("FONTCONFIG_FILE", ""), os.environ.get("FONTCONFIG_PATH", "")).get(
+        family.casefold()
+    )
+
+
+_REGULAR = ("regular", "normal", "book", "roman", "medium", "常规", "標準", "标准")
+
+
+@functools.cache
+def _system_families(*_environment: str) -> dict[str, Path]:
+    """Every family name fontconfig lists (case-folded) → its file, from one ``fc-list``."""
+    if shutil.which("fc-list") is None:
+        return {}
     try:
         out = subprocess.run(
-            ["fc-match", "-f", "%{family}\\n%{file}", family], capture_output=True, text=True, timeout=10, check=False
+            ["fc-list", "--format", "%{file}\\t%{family}\\t%{style}\\n"],
+            capture_output=True,
+            text=True,
+            timeout=30,
+            check=False,
         ).stdout
     except (OSError, subprocess.TimeoutExpired):
-        return None
-    names, _, file = out.partition("\n")
-    if family.casefold() in (n.strip().casefold() for n in names.split(",")) and file:
-        return Path(file.strip())
-    return None
+        return {}
+    found: dict[str, tuple[bool, Path]] = {}
+    for line in sorted(out.splitlines()):
+        file, _, rest = line.partition("\t")
+        names, _, styles = rest.partition("\t")
+        regular = any(style.strip().casefold() in _REGULAR for style in styles.split(","))
+        for name in names.split(","):
+            key = name.strip().casefold()
+            if key and (key not in found or (regular and not found[key][0])):
+                found[key] = (regular, Path(file))
+    return {key: path for key, (_, path) in found.items()}
 
 
 def chain(families: list[str], lang: str = "zh-CN", fallbacks: bool = True) -> list[RoleFont]:
@@ -205,6 +241,33 @@ def roles(tokens: dict[str, object], lang: str = "zh-CN") -> dict[str, list[Role
     fonts = tokens.get("fonts", {})
     assert isinstance(fonts, dict)
     return {str(role): chain([str(f) for f in families], lang) for role, families in fonts.items()}
+
+
+@dataclass(frozen=True)
+class Substitute:
+    """A role whose face GB/T 9704 names is drawn by one of the publisher's own families."""
+
+    role: str
+    official: str
+    """The face the standard names (仿宋, 黑体 …)."""
+    served: RoleFont
+    """What draws the role instead."""
+    names: tuple[str, ...]
+    """The office font names the role looks for."""
+
+
+def substitutes(tokens: dict[str, Any], lang: str = "zh-CN") -> list[Substitute]:
+    """The roles of a theme with ``official-faces`` drawn by a substitute (none installed of the office's fonts)."""
+    official = tokens.get("official-faces") or {}
+    resolved = roles(tokens, lang)
+    found = []
+    for role, face in official.items():
+        chain_ = resolved.get(str(role), [])
+        served = next((font for font in chain_ if font.path is not None), None)
+        if served is not None and served.bundled:
+            names = tuple(font.family for font in chain_ if not font.bundled)
+            found.append(Substitute(str(role), str(face), served, names))
+    return found
 
 
 @functools.cache
@@ -291,7 +354,7 @@ _NOT_EMOJI = frozenset(range(0x80)) | {0xA9, 0xAE}
 
 
 def needed_faces(chars: set[str], lang: str, chains: Iterable[list[str]]) -> dict[str, set[str]]:
-    """Fallback family → the characters of the document it may have to draw.
+    """Publisher family → the characters of the document it may have to draw.
 
     Every character may appear in every role (a heading is in the table of
     contents, a figure caption in the body's face...), so each role's chain is
@@ -313,7 +376,7 @@ def needed_faces(chars: set[str], lang: str, chains: Iterable[list[str]]) -> dic
             got = remaining & coverage(font.path, font.index)
             remaining -= got
             family_faces = faces.get(font.family)
-            if got and family_faces and family_faces[0].fallback:
+            if got and family_faces:
                 needed.setdefault(font.family, set()).update(got)
     emoji = faces.get("Publisher Emoji")
     if emoji:

@@ -31,7 +31,7 @@ from .charts.check import check_spec
 from .charts.crosscheck import cross_check, stated_numbers
 from .editions import Edition, check_edition, select, source_date
 from .errors import Diagnostics, Pos, PublisherError, did_you_mean
-from .fonts import publisher_faces, region
+from .fonts import publisher_faces, region, substitutes
 from .fonts import roles as font_roles
 from .fontstore import install_command
 from .html import Rendered, render_html
@@ -141,6 +141,15 @@ def prepare(options: BuildOptions, diagnostics: Diagnostics | None = None, progr
                 f"place it with ![](chart:{spec.id}) or delete the spec",
             )
     check_glyphs(doc, source, specs, font_roles(theme.tokens, doc.meta.lang), diagnostics, options.allow_missing_glyphs)
+    for substitute in substitutes(theme.tokens, doc.meta.lang):
+        served = substitute.served
+        where = served.path.name if served.path else "not installed"
+        diagnostics.warn(
+            f"the {substitute.role} role is set in {served.family} ({where}), a substitute for the "
+            f"{substitute.official} GB/T 9704 names",
+            hint=f"install the office's {substitute.official} font (fontconfig names tried: "
+            f"{', '.join(substitute.names[:4])} …); see docs/fonts.md",
+        )
     if region(doc.meta.lang) != "SC" and not publisher_faces(doc.meta.lang)["Publisher Serif"][0].stored:
         diagnostics.warn(
             f"{doc.meta.lang} text is set in the Simplified Chinese faces (their punctuation sits in the corner)",

@@ -53,7 +53,7 @@ class Theme:
         """
         from .fonts import with_fallbacks
 
-        tokens = {k: v for k, v in self.tokens.items() if k != "fonts"}
+        tokens = {k: v for k, v in self.tokens.items() if k not in ("fonts", "official-faces")}
         lines = [f"  --{key}: {value};" for key, value in _flatten(tokens)]
         for role, families in self.tokens.get("fonts", {}).items():
             names = ", ".join('"' + str(f).replace('"', "") + '"' for f in with_fallbacks([str(f) for f in families]))

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import collections
 import itertools
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -23,7 +26,10 @@ from .conftest import REPO
 def gongwen_pdf(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("gongwen") / "gw.pdf"
     result = build(BuildOptions(project=REPO, output=out, theme="gongwen"))
-    assert result.warnings.warnings == []
+    # CI has none of the office's fonts: one warning per role set in a substitute, nothing else
+    assert [w.message.split(" role ")[0] for w in result.warnings.warnings] == [
+        f"the {role}" for role in ("body", "heading", "kai", "title", "folio")
+    ]
     return out
 
 
@@ -56,9 +62,69 @@ def test_full_lines_hold_28_characters_in_156_mm(gongwen_pdf: Path) -> None:
     assert max(counts) == 28  # never more than the grid
 
 
-def test_check_prints_the_compliance_report() -> None:
+OFFICIAL = {"body": "仿宋", "heading": "黑体", "kai": "楷体", "title": "小标宋", "folio": "宋体"}
+
+
+def test_check_fails_on_substitute_faces_unless_allowed() -> None:
     result = CliRunner().invoke(main, ["check", str(REPO), "--theme", "gongwen"])
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 1, result.output
     assert "GB/T 9704-2012 compliance" in result.stdout
-    assert "check: 9 of 9 GB/T 9704 rules met" in result.stdout
-    assert "FAIL" not in result.stdout
+    assert "check: 9 of 14 GB/T 9704 rules met" in result.stdout
+    failed = [line for line in result.stdout.splitlines() if line.startswith("  FAIL")]
+    assert failed[0] == (
+        "  FAIL body face 仿宋: expected 仿宋 (仿宋_GB2312, FangSong_GB2312, 仿宋 …); "
+        "measured Publisher FangSong (FandolFang-Regular.otf), a substitute"
+    )
+    assert [line.split(":")[0] for line in failed] == [f"  FAIL {role} face {face}" for role, face in OFFICIAL.items()]
+    assert result.stderr.count("a substitute for the") == 5
+    allowed = CliRunner().invoke(main, ["check", str(REPO), "--theme", "gongwen", "--allow-substitute-fonts"])
+    assert allowed.exit_code == 0, allowed.output
+    assert "check: 14 of 14 GB/T 9704 rules met" in allowed.stdout
+    assert "a substitute, allowed by --allow-substitute-fonts" in allowed.stdout
+
+
+OFFICE_FONTS = {
+    "仿宋_GB2312": "FandolFang-Regular.otf",
+    "黑体": "FandolHei-Regular.otf",
+    "楷体_GB2312": "FandolKai-Regular.otf",
+    "方正小标宋简体": "PublisherSerif-Bold.otf",
+    "宋体": "PublisherSerif-Regular.otf",
+}
+"""The office font names a test installs, each a renamed copy of an open font."""
+
+
+def renamed_copy(source: Path, family: str, target: Path) -> None:
+    """``source`` under the family name ``family`` (name table only), as an office's font would be."""
+    from fontTools.ttLib import TTFont
+
+    with TTFont(source, lazy=True) as font:
+        table = font["name"]
+        table.names = [record for record in table.names if record.nameID not in (1, 2, 3, 4, 6, 16, 17, 21, 22)]
+        for language in (0x409, 0x804):
+            for name_id, value in ((1, family), (2, "Regular"), (3, f"{family} test"), (4, family), (6, "OfficeTest")):
+                table.setName(value, name_id, 3, 1, language)
+        font.save(target)
+
+
+def test_the_offices_fonts_are_found_by_their_names_and_pass(tmp_path: Path) -> None:
+    """Renamed copies in a temporary fontconfig folder (never the system's): every role passes."""
+    from publisher import fontstore
+    from publisher.theme import FONTS_DIR
+
+    folder = tmp_path / "fonts"
+    folder.mkdir()
+    for index, (family, name) in enumerate(OFFICE_FONTS.items()):
+        source = fontstore.path(name) or FONTS_DIR / name
+        renamed_copy(source, family, folder / f"office-{index}{source.suffix}")
+    conf = tmp_path / "fonts.conf"
+    conf.write_text(
+        '<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "fonts.dtd">\n'
+        f"<fontconfig><dir>{folder}</dir><cachedir>{tmp_path / 'fc-cache'}</cachedir></fontconfig>\n"
+    )
+    env = {**os.environ, "FONTCONFIG_FILE": str(conf), "MPLCONFIGDIR": str(tmp_path / "mpl")}
+    command = [sys.executable, "-m", "publisher", "check", str(REPO), "--theme", "gongwen"]
+    proc = subprocess.run(command, env=env, capture_output=True, text=True, cwd=tmp_path)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "check: 14 of 14 GB/T 9704 rules met" in proc.stdout
+    assert "substitute" not in proc.stdout + proc.stderr
+    assert f"measured 仿宋_GB2312 ({folder / 'office-0.otf'})" in proc.stdout

@@ -168,7 +168,8 @@ def test_small_project_edits(make_project: ProjectMaker, tmp_path: Path, notes: 
         text = text.replace(old, new, 1)
         report.write_text(text, encoding="utf-8")
         result = build(options, writer)
-        assert result.warnings.warnings == []
+        # gongwen without the office's fonts warns about its substitutes, nothing else
+        assert [w for w in result.warnings.warnings if "a substitute for" not in w.message] == []
         warm = result.output.read_bytes()
         reference, pages = cold(BuildOptions(project=root, theme=theme, output=tmp_path / "cold.pdf"))
         assert warm == reference, (old, new, result.pages_laid_out)

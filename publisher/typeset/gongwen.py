@@ -7,6 +7,7 @@ import itertools
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from .chars import FULL_WIDTH_MARKS, is_han
 from .measure import body_lines
@@ -72,6 +73,33 @@ def compliance(pdf_path: Path) -> list[Rule]:
     size = collections.Counter(round(line.size, 1) for line in lines).most_common(1)
     rules.append(Rule("body 3号 (16 pt)", "16 pt", f"{size[0][0] if size else 0} pt", bool(size)))
     rules.append(_folio_rule(folios))
+    return rules
+
+
+def font_rules(tokens: dict[str, Any], lang: str, allow_substitutes: bool = False) -> list[Rule]:
+    """The face drawing each role against the one GB/T 9704 names (theme token ``official-faces``).
+
+    A role drawn by one of the publisher's own families (an open substitute)
+    fails, unless substitutes are allowed.
+    """
+    from ..fonts import roles, substitutes
+
+    replaced = {item.role: item for item in substitutes(tokens, lang)}
+    resolved = roles(tokens, lang)
+    rules = []
+    for role, face in (tokens.get("official-faces") or {}).items():
+        chain = resolved.get(str(role), [])
+        names = [font.family for font in chain if not font.bundled]
+        served = next((font for font in chain if font.path is not None), None)
+        expected = f"{face} ({', '.join(names[:3])} …)"
+        if served is None or served.path is None:
+            rules.append(Rule(f"{role} face {face}", expected, "no font", False))
+        elif str(role) in replaced:
+            allowed = ", allowed by --allow-substitute-fonts" if allow_substitutes else ""
+            measured = f"{served.family} ({served.path.name}), a substitute{allowed}"
+            rules.append(Rule(f"{role} face {face}", expected, measured, allow_substitutes))
+        else:
+            rules.append(Rule(f"{role} face {face}", expected, f"{served.family} ({served.path})", True))
     return rules
 
 

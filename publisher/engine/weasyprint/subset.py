@@ -15,7 +15,7 @@ from typing import Any
 
 from ...errors import EnvironmentProblem
 from ...files import write_atomic
-from ...fonts import Face, needed_faces, publisher_faces
+from ...fonts import BUNDLED, Face, needed_faces, publisher_faces
 
 SLOW_SUBSET_HINT = (
     "install HarfBuzz's subsetter: `sudo apt-get install libharfbuzz-subset0` on Debian/Ubuntu, "
@@ -176,8 +176,8 @@ def document_faces(
     needed = needed_faces(chars, lang, chains)
     used: list[tuple[Face, Path]] = []
     for family, faces in publisher_faces(lang).items():
-        if faces[0].fallback and family not in needed:
-            continue
+        if family not in BUNDLED and family not in needed:
+            continue  # draws nothing here: a fallback not needed, a substitute an office font replaces
         for face in faces:
             keep = needed[family] if face.fallback else wanted
             folder = cache if cache is not None else (_scratch() if face.stored else None)
