@@ -22,6 +22,7 @@ import subprocess
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from . import fontstore
 from .theme import FONT_ROLES, FONTS_DIR
