@@ -124,3 +124,44 @@ def drawn_text(fonts: dict[str, PdfFont]) -> set[str]:
             if font.bitmap or 0 < gid < font.glyph_count:
                 chars.update(font.to_unicode.get(gid, ""))
     return chars
+
+
+@dataclass(frozen=True)
+class Run:
+    """A piece of text as a page draws it: its text, the text rendering mode and the stroke width in em."""
+
+    page: int
+    text: str
+    mode: int
+    stroke_em: float
+
+
+def runs(pdf_path: Path) -> list[Run]:
+    """Every string the pages show, with the text rendering mode (``Tr``) and line width (``w``) in force."""
+    fonts = read_glyphs(pdf_path)
+    found: list[Run] = []
+    with pikepdf.open(pdf_path) as pdf:
+        for number, page in enumerate(pdf.pages, 1):
+            resources: Any = page.Resources.get("/Font", {})
+            font: PdfFont | None = None
+            size, mode, width = 1.0, 0, 1.0
+            for instruction in pikepdf.parse_content_stream(page):
+                if not isinstance(instruction, pikepdf.ContentStreamInstruction):
+                    continue
+                operands, op = list(instruction.operands), str(instruction.operator)
+                if op == "Tf":
+                    font = fonts[str(resources[str(operands[0])].get("/BaseFont", operands[0]))]
+                    size = float(operands[1])
+                elif op == "Tr":
+                    mode = int(operands[0])
+                elif op == "w":
+                    width = float(operands[0])
+                elif op in ("Tj", "TJ") and font is not None:
+                    step = 1 if font.bitmap else 2
+                    text = "".join(
+                        font.to_unicode.get(int.from_bytes(data[i : i + step], "big"), "")
+                        for data in _strings(operands)
+                        for i in range(0, len(data), step)
+                    )
+                    found.append(Run(number, text, mode, width / size))
+    return found

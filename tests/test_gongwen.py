@@ -19,7 +19,9 @@ from publisher.typeset.chars import FULL_WIDTH_MARKS, is_han
 from publisher.typeset.gongwen import MM, compliance
 from publisher.typeset.measure import body_lines
 
-from .conftest import REPO
+from .conftest import REPO, ProjectMaker
+
+GONGWEN_FRONT = "title: 测试报告\norganisation: 测试单位\nname: t\ntheme: gongwen"
 
 
 @pytest.fixture(scope="module")
@@ -128,3 +130,52 @@ def test_the_offices_fonts_are_found_by_their_names_and_pass(tmp_path: Path) -> 
     assert "check: 14 of 14 GB/T 9704 rules met" in proc.stdout
     assert "substitute" not in proc.stdout + proc.stderr
     assert f"measured 仿宋_GB2312 ({folder / 'office-0.otf'})" in proc.stdout
+
+
+def _ink(png: Path, box: tuple[float, float, float, float], scale: float) -> int:
+    """Dark pixels of a rendered page inside ``box`` (PDF points: x0, top, x1, bottom)."""
+    from PIL import Image
+
+    with Image.open(png) as image:
+        x0, top, x1, bottom = (round(v * scale) for v in box)
+        crop = image.convert("L").crop((x0, top, x1, bottom))
+        return sum(crop.histogram()[:128])
+
+
+def test_bold_fangsong_prints_bold(make_project: ProjectMaker, tmp_path: Path) -> None:
+    """`1.` heads are 仿宋 bold; the 仿宋 face has no bold weight, so it is stroked: measured on the page."""
+    import pdfplumber
+
+    from .pdfglyphs import runs
+
+    words = "加强组织领导"
+    root = make_project(
+        body=f"# 一、总体情况\n\n#### 1. {words}\n\n全区上下{words}，落实工作责任。\n", front=GONGWEN_FRONT
+    )
+    pdf = build(BuildOptions(project=root)).output
+    drawn = runs(pdf)
+    stroked = [run for run in drawn if run.mode == 2]
+    assert "".join(run.text for run in stroked).replace(" ", "") == f"1.{words}"  # the head, nothing else
+    assert {round(run.stroke_em, 3) for run in stroked} == {0.04}
+    assert f"全区上下{words}" in "".join(run.text for run in drawn if run.mode == 0)
+    with pdfplumber.open(pdf) as document:
+        page = document.pages[0]
+        chars = [c for c in page.chars if c["text"] in words]
+        boxes = []
+        for top in sorted({round(float(c["top"])) for c in chars}):
+            line = [c for c in chars if round(float(c["top"])) == top]
+            boxes.append((min(float(c["x0"]) for c in line) - 1, top - 2.0,
+                          max(float(c["x1"]) for c in line) + 1, top + 18.0))  # fmt: skip
+    subprocess.run(["pdftoppm", "-r", "300", "-png", "-f", "1", "-l", "1", "-singlefile", str(pdf),
+                    str(tmp_path / "page")], check=True)  # fmt: skip
+    heading, body = (_ink(tmp_path / "page.png", box, 300 / 72) for box in boxes)
+    assert heading > 1.25 * body, (heading, body)  # the same six characters, 25 % more ink
+
+
+def test_a_real_bold_face_is_not_stroked(make_project: ProjectMaker) -> None:
+    """The report theme's bold text has Noto Serif/Sans CJK Bold: nothing is stroked."""
+    from .pdfglyphs import runs
+
+    root = make_project(body="# 一、总体情况\n\n#### 1. 加强组织领导\n\n全区上下**加强组织领导**。\n")
+    pdf = build(BuildOptions(project=root)).output
+    assert {run.mode for run in runs(pdf)} == {0}

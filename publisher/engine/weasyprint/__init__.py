@@ -8,11 +8,12 @@ Modules:
 - :mod:`.fetcher`: the URL fetcher that serves project, theme and font files only;
 - :mod:`.subset`: the bundled fonts cut down to a report's characters;
 - :mod:`.justify`: CJK justification (replaces WeasyPrint line-layout internals);
+- :mod:`.bold`: synthetic bold for faces without a bold weight (wraps WeasyPrint's text drawing);
 - :mod:`.incremental`: warm rebuilds that lay out only the touched pages
   (replaces WeasyPrint layout and painting internals, and pydyf's stream writing);
 - :mod:`.info`: library versions for ``publisher --info``.
 
-The replacements of internals (:mod:`.justify`, :mod:`.incremental`) were
+The replacements of internals (:mod:`.justify`, :mod:`.bold`, :mod:`.incremental`) were
 written against the versions in :data:`WEASYPRINT` and :data:`PYDYF`. They are
 installed only when a writer that needs them is made, and only after
 :func:`require` has checked the installed versions: another version is a

@@ -95,10 +95,11 @@ class PdfWriter:
         from weasyprint.text.fonts import FontConfiguration
 
         if patched:
+            from . import bold, justify
             from . import incremental as relayout
-            from . import justify
 
             justify.install()
+            bold.install()
             relayout.install()
         self.patched = patched
         self.incremental = incremental and patched
