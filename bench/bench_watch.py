@@ -31,11 +31,11 @@ from pathlib import Path
 
 from bench_build import REPO, cold_build, machine
 
+from publisher.commands.watch import release_memory
 from publisher.engine.weasyprint.writer import PdfWriter
 from publisher.options import BuildOptions
 from publisher.pipeline import build
 from publisher.theme import FONTS_DIR
-from publisher.watch import release_memory
 
 TARGET_SECONDS = 0.25
 """Paragraph edit → new PDF, median (the issue's target)."""

@@ -1,3 +1,61 @@
-"""publisher: print-ready Chinese report PDFs from Markdown and chart specs."""
+"""publisher: print-ready Chinese report PDFs from Markdown and chart specs.
+
+The public API (``docs/api.md``)::
+
+    import publisher
+
+    result = publisher.build("reports/2021", theme="gongwen")
+    results = publisher.build_editions("reports/2021", ["print", "archive"])
+    report = publisher.check("reports/2021")
+    imported = publisher.import_report("报告.docx", "reports/2022")
+
+The command line (:mod:`publisher.commands.cli`) calls these and nothing else.
+"""
+
+from __future__ import annotations
+
+import typing
 
 __version__ = "0.1.0"
+
+from .api import CheckResult, ThemeCheck, build, build_editions, build_with, check, import_report
+from .editions import Edition
+from .errors import Diagnostics, EnvironmentProblem, Pos, PublisherError
+from .options import BuildOptions
+
+if typing.TYPE_CHECKING:
+    from .importer import ImportReport
+    from .pipeline import BuildResult
+
+
+def __getattr__(name: str) -> typing.Any:
+    """The result types of the heavier modules, imported when first asked for."""
+    if name == "BuildResult":
+        from .pipeline import BuildResult
+
+        return BuildResult
+    if name == "ImportReport":
+        from .importer import ImportReport
+
+        return ImportReport
+    raise AttributeError(f"module 'publisher' has no attribute {name!r}")
+
+
+__all__ = [
+    "BuildOptions",
+    "BuildResult",
+    "CheckResult",
+    "Diagnostics",
+    "Edition",
+    "EnvironmentProblem",
+    "ImportReport",
+    "Pos",
+    "PublisherError",
+    "ThemeCheck",
+    "__version__",
+    "build",
+    "build_editions",
+    "build_with",
+    "check",
+    "import_report",
+]

@@ -98,6 +98,20 @@ class Diagnostics:
             raise PublisherError(f"{first.message} (--strict)", first.pos, first.hint)
 
 
+def failure(exc: BaseException) -> tuple[int, str]:
+    """The exit code and the message for a failure: the documented mapping (README, "Errors").
+
+    A :class:`PublisherError` is its own message and exit code; anything else
+    is a bug in the publisher (exit code 70), told briefly with a hint.
+    """
+    if isinstance(exc, PublisherError):
+        return exc.exit_code, exc.format()
+    text = (
+        f"internal error: {type(exc).__name__}: {exc}\n  hint: run again with --debug for the traceback and report it"
+    )
+    return EXIT_INTERNAL, text
+
+
 def did_you_mean(word: str, choices: Iterable[str]) -> str | None:
     """A hint naming the closest valid choice, or listing them all."""
     options = sorted(choices)

@@ -1,14 +1,19 @@
 """Themes: Jinja2 templates + CSS + design tokens, found on a search path.
 
-The search path is: the project's own ``styles/<theme>/``, then the
-publisher's ``styles/<theme>/``, then ``styles/base/``. Tokens
-(``tokens.yaml``) are read by both the CSS (as custom properties) and the
-charts, so the two always agree.
+A theme is a folder of data, no code: ``templates/``, ``theme.css``,
+``tokens.yaml`` and ``theme.yaml``, which says what the theme extends
+(``extends: report``; default ``base``, underneath every theme) and which
+checks it registers (``checks: [gbt9704]``, :mod:`publisher.checks`). The
+search path is, for the theme and then each theme it extends: the project's
+own ``styles/<name>/``, then the publisher's (package data,
+``publisher.styles``). Tokens are read by both the CSS (as custom
+properties) and the charts, so the two always agree.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -16,10 +21,27 @@ from . import yamlpos
 from .charts import ChartStyle
 from .errors import EnvironmentProblem, Pos, PublisherError, did_you_mean
 
+
+def _package_data(package: str) -> Path:
+    """The folder of a data package: a real folder, for WeasyPrint, fontconfig and Jinja to read."""
+    found = resources.files(package)
+    if not isinstance(found, Path) or not found.is_dir():
+        raise EnvironmentProblem(
+            f"the publisher's {package} is not a folder on disk ({found})",
+            hint="install the publisher as a package (pip install publisher), not as a zip file",
+        )
+    return found
+
+
 PACKAGE_ROOT = Path(__file__).resolve().parent.parent
-STYLES_DIR = PACKAGE_ROOT / "styles"
-FONTS_DIR = PACKAGE_ROOT / "assets" / "fonts"
+"""The folder holding the ``publisher`` package (a checkout's root when run from one)."""
+STYLES_DIR = _package_data("publisher.styles")
+"""The themes shipped with the publisher (``styles/`` of the repository)."""
+FONTS_DIR = _package_data("publisher.assets") / "fonts"
+"""The bundled fonts (``assets/fonts/`` of the repository)."""
 BASE_THEME = "base"
+THEME_FILE = "theme.yaml"
+THEME_KEYS = ("description", "extends", "checks")
 
 # Font roles and the bundled files that serve them.
 FONT_ROLES: dict[str, tuple[str, str]] = {
@@ -40,6 +62,8 @@ class Theme:
     """Folders searched for templates and CSS, most specific first."""
     tokens: dict[str, Any]
     """Design tokens (colours, sizes) shared by CSS and charts."""
+    checks: tuple[str, ...] = ()
+    """Checks the theme registers (:data:`publisher.checks.CHECKS`), run by ``publisher check``."""
 
     def css_files(self) -> list[Path]:
         """Stylesheets in cascade order: base first, the most specific last."""
@@ -126,22 +150,79 @@ def check_fonts(fonts_dir: Path = FONTS_DIR) -> None:
 
 def available_themes(project: Path | None = None) -> list[str]:
     """Names of the themes a project can use."""
-    names = {p.name for p in STYLES_DIR.iterdir() if p.is_dir() and p.name != BASE_THEME}
+
+    def names(folder: Path) -> set[str]:
+        return {p.name for p in folder.iterdir() if p.is_dir() and not p.name.startswith(("_", "."))}
+
+    found = names(STYLES_DIR) - {BASE_THEME}
     if project is not None and (project / "styles").is_dir():
-        names |= {p.name for p in (project / "styles").iterdir() if p.is_dir()}
-    return sorted(names)
+        found |= names(project / "styles")
+    return sorted(found)
+
+
+@dataclass(frozen=True)
+class _Declared:
+    extends: str | None
+    checks: tuple[str, ...] | None
+
+
+def _declared(folders: list[Path], name: str) -> _Declared:
+    """What ``theme.yaml`` declares (the project's copy over the publisher's), every key checked."""
+    from .checks import CHECKS
+
+    extends: str | None = None if name == BASE_THEME else BASE_THEME
+    checks: tuple[str, ...] | None = None
+    for folder in reversed(folders):
+        path = folder / THEME_FILE
+        if not path.is_file():
+            continue
+        data = yamlpos.load(path.read_text(encoding="utf-8"), path)
+        if data is None:
+            continue
+        if not isinstance(data, yamlpos.YMap):
+            raise PublisherError(f"{THEME_FILE} must be a mapping of `key: value` lines", Pos(path))
+        for key in data:
+            if key not in THEME_KEYS:
+                raise PublisherError(f"unknown theme key '{key}'", data.key_pos[key], did_you_mean(key, THEME_KEYS))
+        if "extends" in data:
+            if not isinstance(data["extends"], str) or not data["extends"]:
+                raise PublisherError("extends: expected a theme name", data.where("extends"))
+            extends = data["extends"]
+        if "checks" in data:
+            listed = data["checks"]
+            if not isinstance(listed, yamlpos.YList) or not all(isinstance(c, str) for c in listed):
+                raise PublisherError("checks: expected a list of check names", data.where("checks"))
+            for index, check in enumerate(listed):
+                if check not in CHECKS:
+                    hint = did_you_mean(check, CHECKS)
+                    raise PublisherError(f"unknown check '{check}'", listed.item_pos[index], hint)
+            checks = tuple(listed)
+    return _Declared(extends, checks)
 
 
 def load_theme(name: str, project: Path | None, pos: Pos | None = None) -> Theme:
-    """Resolve theme ``name`` for ``project``; an unknown name is a user error."""
-    candidates = []
-    if project is not None:
-        candidates.append(project / "styles" / name)
-    candidates.append(STYLES_DIR / name)
-    dirs = [d for d in candidates if d.is_dir()]
-    if not dirs or name == BASE_THEME:
+    """Resolve theme ``name`` for ``project``, and the themes it extends; an unknown name is a user error."""
+    if name == BASE_THEME:
         raise PublisherError(f"unknown theme '{name}'", pos, did_you_mean(name, available_themes(project)))
-    dirs.append(STYLES_DIR / BASE_THEME)
+    dirs: list[Path] = []
+    checks: tuple[str, ...] | None = None
+    chain: list[str] = []
+    current: str | None = name
+    while current is not None:
+        candidates = [project / "styles" / current] if project is not None else []
+        folders = [d for d in [*candidates, STYLES_DIR / current] if d.is_dir()]
+        if not folders:
+            raise PublisherError(f"unknown theme '{current}'", pos, did_you_mean(current, available_themes(project)))
+        if current in chain:
+            raise PublisherError(
+                f"theme '{name}' extends itself: {' → '.join([*chain, current])}", Pos(folders[0] / THEME_FILE)
+            )
+        chain.append(current)
+        dirs.extend(folders)
+        declared = _declared(folders, current)
+        checks = declared.checks if checks is None else checks
+        current = declared.extends
+        pos = Pos(folders[0] / THEME_FILE)
     check_fonts()
     tokens: dict[str, Any] = {}
     for folder in reversed(dirs):
@@ -149,7 +230,7 @@ def load_theme(name: str, project: Path | None, pos: Pos | None = None) -> Theme
         if path.is_file():
             data = yamlpos.load(path.read_text(encoding="utf-8"), path)
             tokens = _merge(tokens, _plain(data or {}))
-    return Theme(name, tuple(dirs), tokens)
+    return Theme(name, tuple(dirs), tokens, checks or ())
 
 
 def _plain(value: Any) -> Any:

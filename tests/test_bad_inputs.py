@@ -15,7 +15,7 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from publisher.cli import main
+from publisher.commands.cli import main
 from publisher.errors import EnvironmentProblem
 from publisher.theme import FONT_ROLES, FONTS_DIR, check_fonts
 

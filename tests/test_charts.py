@@ -14,7 +14,7 @@ from pypdf import PdfReader
 
 from publisher import charts
 from publisher.charts.numbers import format_number
-from publisher.cli import main
+from publisher.commands.cli import main
 from publisher.options import BuildOptions
 from publisher.pipeline import build, prepare
 from publisher.theme import load_theme

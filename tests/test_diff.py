@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from publisher.cli import main
+from publisher.commands.cli import main
 from publisher.diff import Comparison, compare, diff_pdfs, page_ranges, take_snapshot, text_changes
 from publisher.diff import TextLine as Line
 from publisher.engine.weasyprint.writer import PdfWriter

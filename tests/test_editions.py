@@ -18,7 +18,7 @@ import pytest
 from click.testing import CliRunner
 from PIL import Image
 
-from publisher.cli import main
+from publisher.commands.cli import main
 from publisher.editions import BUILTIN, Edition, select, source_date
 from publisher.editions.archive import MANIFEST_NAME, ZIP_NAME, extract, project_files
 from publisher.editions.config import load_editions

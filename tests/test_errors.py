@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from publisher.cli import main
+from publisher.commands.cli import main
 
 from .conftest import MINIMAL_FRONT, ProjectMaker
 

@@ -25,7 +25,7 @@ from click.testing import CliRunner
 from fontTools.ttLib import TTFont
 
 from publisher import fontstore
-from publisher.cli import main
+from publisher.commands.cli import main
 from publisher.fonts import publisher_faces
 from publisher.options import BuildOptions
 from publisher.pipeline import BuildResult, build

@@ -12,12 +12,13 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from publisher.cli import main
+from publisher.checks.gbt9704 import compliance
+from publisher.commands.cli import main
 from publisher.options import BuildOptions
 from publisher.pipeline import build
 from publisher.typeset.chars import FULL_WIDTH_MARKS, is_han
-from publisher.typeset.gongwen import MM, compliance
 from publisher.typeset.measure import body_lines
+from publisher.units import PT_PER_MM as MM
 
 from .conftest import REPO, ProjectMaker
 

@@ -35,7 +35,7 @@ from pypdf.generic import Destination
 
 from publisher import charts
 from publisher.charts.check import check_spec
-from publisher.cli import main
+from publisher.commands.cli import main
 from publisher.errors import Diagnostics, PublisherError
 from publisher.importer import ImportReport, convert, import_file
 from publisher.importer.cleanup import clean_line, is_furniture

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 
+import publisher
 from publisher.engine.weasyprint.writer import PdfWriter
 from publisher.options import BuildOptions
 from publisher.pipeline import build
@@ -43,7 +44,7 @@ def fresh_processes() -> Iterator[None]:
 
 
 def _build_bytes(options: BuildOptions) -> tuple[bytes, int]:
-    result = build(options)
+    result = publisher.build_with(options)  # the public API, as a batch worker calls it
     return result.output.read_bytes(), result.pages
 
 

@@ -12,7 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from publisher import charts
-from publisher.cli import main
+from publisher.commands.cli import main
 from publisher.options import BuildOptions
 from publisher.pipeline import build, draw, prepare
 from publisher.theme import FONT_ROLES, FONTS_DIR

@@ -22,7 +22,7 @@ from typing import Any
 
 import pytest
 
-from publisher.serve import PreviewPage, PreviewState, render_page
+from publisher.commands.serve import PreviewPage, PreviewState, render_page
 
 from .conftest import pdftotext
 from .test_watch import WAIT, Running, edit, watcher, write_project

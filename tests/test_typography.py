@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from publisher.cli import main
+from publisher.commands.cli import main
 from publisher.engine import weasyprint as weasyprint_engine
 from publisher.typeset.markup import typeset
 from publisher.typeset.measure import Report, body_lines, measure

@@ -19,8 +19,8 @@ from pathlib import Path
 
 import pytest
 
+from publisher.commands.watch import describe_changes, watched_paths
 from publisher.progress import TerminalProgress
-from publisher.watch import describe_changes, watched_paths
 
 from .conftest import REPO, pdftotext
 

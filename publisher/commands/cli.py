@@ -1,19 +1,17 @@
-"""The ``publisher`` command line: thin commands over the library."""
+"""The ``publisher`` command line: each command reads its arguments, calls the API and prints the result."""
 
 from __future__ import annotations
 
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
 
 import click
 
-from . import __version__
-from .errors import EXIT_INTERNAL, Diagnostics, PublisherError
-from .files import display_path
-
-F = TypeVar("F", bound=Callable[..., Any])
+from .. import __version__
+from ..errors import Diagnostics, failure
+from ..files import display_path
+from ..progress import TerminalProgress
 
 
 def _print_warnings(diagnostics: Diagnostics) -> None:
@@ -22,32 +20,27 @@ def _print_warnings(diagnostics: Diagnostics) -> None:
 
 
 def run_user_command(debug: bool, func: Callable[[], int | None]) -> None:
-    """Run a command body: user errors become one clean message and an exit code."""
+    """Run a command body: errors become one clean message and their exit code (:func:`publisher.errors.failure`)."""
     try:
         code = func() or 0
-    except PublisherError as exc:
-        if debug:
-            raise
-        click.echo(exc.format(), err=True)
-        sys.exit(exc.exit_code)
     except KeyboardInterrupt:
         click.echo("interrupted", err=True)
         sys.exit(130)
     except BrokenPipeError:  # output piped into `head` and closed
         sys.exit(0)
-    except Exception as exc:  # a bug: say so briefly unless --debug
+    except Exception as exc:
         if debug:
             raise
-        click.echo(f"internal error: {type(exc).__name__}: {exc}", err=True)
-        click.echo("  hint: run again with --debug for the traceback and report it", err=True)
-        sys.exit(EXIT_INTERNAL)
+        code, text = failure(exc)
+        click.echo(text, err=True)
+        sys.exit(code)
     sys.exit(code)
 
 
 def _info(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
     if not value or ctx.resilient_parsing:
         return
-    from .info import info_lines
+    from ..info import info_lines
 
     for line in info_lines():
         click.echo(line)
@@ -109,37 +102,30 @@ def build(
     """Build the report in PROJECT into a PDF."""
 
     def body() -> int:
-        from .options import BuildOptions
-        from .pipeline import build as run_build
+        from .. import api
 
-        interactive = sys.stderr.isatty()
-        options = BuildOptions(
-            project=project,
-            output=output,
+        progress = TerminalProgress("building")
+        given = dict(
             theme=theme,
+            output=output,
             strict=strict,
             cache=not no_cache,
             allow_remote=allow_remote,
             allow_missing_glyphs=allow_missing_glyphs,
+            progress=progress,
         )
         if editions or all_editions:
-            from .pipeline import build_editions, merged_warnings, project_editions
+            from ..pipeline import merged_warnings
 
-            progress = _progress_printer() if interactive else _quiet
-            chosen = project_editions(project, None if all_editions else list(editions))
-            built = build_editions(options, chosen, progress=progress)
-            if interactive:
-                click.echo("\r\033[K", nl=False, err=True)
+            built = api.build_editions(project, None if all_editions else list(editions), **given)  # type: ignore[arg-type]
+            progress.clear()
             _print_warnings(merged_warnings(built))
-            for item in built:
-                click.echo(f"wrote {display_path(item.output)}: {item.summary()}")
-            return 0
-        result = run_build(options, progress=_progress_printer() if interactive else _quiet)
-        if interactive:
-            click.echo("\r\033[K", nl=False, err=True)
-        _print_warnings(result.warnings)
-        shown = display_path(result.output)
-        click.echo(f"wrote {shown}: {result.pages} pages in {result.seconds:.2f} s")
+        else:
+            built = [api.build(project, **given)]  # type: ignore[arg-type]
+            progress.clear()
+            _print_warnings(built[0].warnings)
+        for result in built:
+            click.echo(f"wrote {display_path(result.output)}: {result.summary()}")
         return 0
 
     run_user_command(ctx.obj["debug"], body)
@@ -168,84 +154,50 @@ def check(
     allow_missing_glyphs: bool,
     allow_substitute_fonts: bool,
 ) -> None:
-    """Check PROJECT without typesetting: source, chart specs, figures against the text."""
+    """Check PROJECT without typesetting: source, chart specs, figures against the text; the theme's own checks."""
 
     def body() -> int:
-        from .options import BuildOptions
-        from .pipeline import prepare
-        from .typeset.lint import apply_fixes, find_fixes
+        from .. import api
 
-        options = BuildOptions(
-            project=project,
+        found = api.check(
+            project,
             theme=theme,
             strict=strict,
+            fix=fix,
             allow_remote=allow_remote,
             allow_missing_glyphs=allow_missing_glyphs,
+            allow_substitute_fonts=allow_substitute_fonts,
         )
-        prepared = prepare(options)
-        diagnostics = prepared.diagnostics
-        _print_warnings(diagnostics)
-        fixes, fixed_text = find_fixes(prepared.source) if prepared.document.meta.lang.startswith("zh") else ([], "")
-        if fix and fixes:
-            for item in fixes:
+        _print_warnings(found.warnings)
+        if found.backup is not None:
+            for item in found.fixes:
                 click.echo(item.format())
-            backup = apply_fixes(prepared.source, fixed_text)
-            click.echo(f"check: fixed {len(fixes)} places in {prepared.source.main.path} (backup: {backup.name})")
-        elif fixes:
+            click.echo(f"check: fixed {len(found.fixes)} places in source/report.md (backup: {found.backup.name})")
+        elif found.fixes:
             click.echo(
-                f"check: {len(fixes)} typography corrections are made in the PDF; "
+                f"check: {len(found.fixes)} typography corrections are made in the PDF; "
                 "`publisher check --fix` writes them into the source"
             )
-        figures = len(prepared.document.figures())
         summary = (
-            f"{len(prepared.specs)} chart specs, {figures} figures, "
-            f"{prepared.numbers_checked} chart numbers checked against the text"
+            f"{found.charts} chart specs, {found.figures} figures, "
+            f"{found.numbers_checked} chart numbers checked against the text"
         )
-        if diagnostics.warnings:
-            click.echo(f"check: {len(diagnostics.warnings)} warning(s); {summary}")
+        if found.warnings.warnings:
+            click.echo(f"check: {len(found.warnings.warnings)} warning(s); {summary}")
             if strict:
                 return 1
         else:
             click.echo(f"check: ok; {summary}")
-        if prepared.theme.name == "gongwen":
-            return _gongwen_report(options, prepared, allow_substitute_fonts)
-        return 0
+        for theme_check in found.theme_checks:
+            click.echo(f"{theme_check.title} compliance ({theme_check.pages} pages):")
+            for rule in theme_check.rules:
+                mark = "ok  " if rule.ok else "FAIL"
+                click.echo(f"  {mark} {rule.name}: expected {rule.expected}; measured {rule.measured}")
+            met = sum(1 for rule in theme_check.rules if rule.ok)
+            click.echo(f"check: {met} of {len(theme_check.rules)} {theme_check.title.split('-')[0]} rules met")
+        return 0 if all(theme_check.ok for theme_check in found.theme_checks) else 1
 
     run_user_command(ctx.obj["debug"], body)
-
-
-def _gongwen_report(options: object, prepared: object, allow_substitutes: bool) -> int:
-    """Build into a temporary file and measure it against GB/T 9704; check the face of every role."""
-    import dataclasses
-    import tempfile
-
-    from .options import BuildOptions
-    from .pipeline import Prepared
-    from .pipeline import build as run_build
-    from .typeset.gongwen import compliance, font_rules
-
-    assert isinstance(options, BuildOptions) and isinstance(prepared, Prepared)
-    with tempfile.TemporaryDirectory() as tmp:
-        result = run_build(dataclasses.replace(options, output=Path(tmp) / "gongwen.pdf"))
-        rules = compliance(result.output)
-    rules += font_rules(prepared.theme.tokens, prepared.document.meta.lang, allow_substitutes)
-    click.echo(f"GB/T 9704-2012 compliance ({result.pages} pages):")
-    for rule in rules:
-        click.echo(f"  {'ok  ' if rule.ok else 'FAIL'} {rule.name}: expected {rule.expected}; measured {rule.measured}")
-    failed = [rule for rule in rules if not rule.ok]
-    click.echo(f"check: {len(rules) - len(failed)} of {len(rules)} GB/T 9704 rules met")
-    return 1 if failed else 0
-
-
-def _quiet(_step: str) -> None:
-    pass
-
-
-def _progress_printer() -> Callable[[str], None]:
-    def show(step: str) -> None:
-        click.echo(f"\r\033[Kbuilding: {step}…", nl=False, err=True)
-
-    return show
 
 
 @main.command()
@@ -275,7 +227,7 @@ def watch(ctx: click.Context, project: Path, serve: bool, port: int, output: Pat
     """
 
     def body() -> int:
-        from .options import BuildOptions
+        from ..options import BuildOptions
         from .watch import WatchOptions
         from .watch import watch as run_watch
 
@@ -304,8 +256,7 @@ def diff(ctx: click.Context, old: Path, new: Path, output: Path | None) -> None:
     """
 
     def body() -> int:
-        from .diff import diff_pdfs
-        from .progress import TerminalProgress
+        from ..diff import diff_pdfs
 
         report = output or new.with_name(f"{new.stem}-changes.html")
         progress = TerminalProgress("comparing")
@@ -334,15 +285,14 @@ def import_(ctx: click.Context, file: Path, output: Path | None, force: bool) ->
     """Import FILE (.txt, .md or .docx) as a report project that `publisher build` turns into a PDF."""
 
     def body() -> int:
-        from .importer import import_file
+        from .. import api
 
-        out_dir = output if output is not None else Path(file.stem or "report")
-        report = import_file(file, out_dir, force=force)
+        report = api.import_report(file, output, force=force)
         for line in report.summary():
             click.echo(line, err=True)
         for rel in report.files:
-            click.echo(f"wrote {display_path(out_dir / rel)}")
-        click.echo(f"next: publisher build {display_path(out_dir)}")
+            click.echo(f"wrote {display_path(report.out_dir / rel)}")
+        click.echo(f"next: publisher build {display_path(report.out_dir)}")
         return 0
 
     run_user_command(ctx.obj["debug"], body)
@@ -365,7 +315,7 @@ def fonts_install(ctx: click.Context, folder: Path | None) -> None:
     """Take the full faces out of Debian's font packages (nothing is installed on the system)."""
 
     def body() -> int:
-        from .fontstore import PACKAGE_VERSIONS, install
+        from ..fontstore import PACKAGE_VERSIONS, install
 
         report = install(folder, progress=lambda line: click.echo(line, err=True))
         for name in report.differs:
@@ -397,14 +347,14 @@ def extract(ctx: click.Context, pdf: Path, output: Path | None) -> None:
     """Get back the project attached to an archive edition PDF."""
 
     def body() -> int:
-        from .editions.archive import extract as run_extract
-        from .editions.archive import read_attachments
+        from ..editions.archive import extract as run_extract
+        from ..editions.archive import read_attachments
 
         folder = output
         if folder is None:
             import json
 
-            from .editions.archive import MANIFEST_NAME
+            from ..editions.archive import MANIFEST_NAME
 
             listing = read_attachments(pdf).get(MANIFEST_NAME)
             name = json.loads(listing).get("name") if listing else None

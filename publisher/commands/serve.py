@@ -36,7 +36,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from .errors import EnvironmentProblem
+from ..errors import EnvironmentProblem
 
 KEEPALIVE_SECONDS = 15.0
 """A comment is sent on idle event streams this often, so dead connections are noticed."""

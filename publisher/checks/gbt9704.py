@@ -1,30 +1,20 @@
-"""GB/T 9704-2012 compliance, measured on a built PDF (``publisher check --theme gongwen``)."""
+"""GB/T 9704-2012 compliance, measured on a built PDF: the check the ``gongwen`` theme registers."""
 
 from __future__ import annotations
 
 import collections
 import itertools
 import re
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .chars import FULL_WIDTH_MARKS, is_han
-from .measure import body_lines
+from ..typeset.chars import FULL_WIDTH_MARKS, is_han
+from ..typeset.measure import body_lines
+from ..units import PT_PER_MM as MM
+from . import Rule, Subject
 
-MM = 72 / 25.4
 LEFT_MM, RIGHT_MM, TOP_MM, AREA_HEIGHT_MM = 28.0, 210.0 - 26.0, 37.0, 225.0
 LINES_PER_PAGE, CHARS_PER_LINE, BODY_PT, TITLE_PT, FOLIO_PT = 22, 28, 16.0, 22.0, 14.0
-
-
-@dataclass(frozen=True)
-class Rule:
-    """One requirement of the standard and what the PDF shows."""
-
-    name: str
-    expected: str
-    measured: str
-    ok: bool
 
 
 def compliance(pdf_path: Path) -> list[Rule]:
@@ -130,3 +120,8 @@ def _folio_rule(folios: list[tuple[int, str, float, float, float, float]]) -> Ru
     measured = "; ".join(problems[:3]) if problems else f"{len(folios)} pages: — N —, odd right, even left, 7 mm below"
     return Rule("page numbers 4号", "— N — 14 pt, odd right / even left, one character in, 7 mm below",
                 measured, bool(folios) and not problems)  # fmt: skip
+
+
+def check(subject: Subject) -> list[Rule]:
+    """The layout rules measured on the PDF, then the face of every role (the check ``gongwen`` registers)."""
+    return compliance(subject.pdf) + font_rules(subject.tokens, subject.lang, subject.allow_substitute_fonts)

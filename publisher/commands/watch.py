@@ -8,7 +8,7 @@ and the chart cache, so a rebuild costs only the layout. After each build it
 * compares the new PDF with the previous good one (:mod:`publisher.diff`)
   and writes ``<name>-changes.html`` beside the PDF;
 * with ``--serve``, publishes the PDF and its page images to the preview
-  server (:mod:`publisher.serve`), whose pages reload themselves;
+  server (:mod:`.serve`), whose pages reload themselves;
 * hands freed memory back to the system, so memory stays flat.
 
 A broken edit prints its ``file:line:col`` error; the last good PDF stays
@@ -35,16 +35,16 @@ from typing import TextIO
 
 import watchfiles
 
-from . import diff
-from .errors import EnvironmentProblem, PublisherError
-from .files import display_path
-from .options import BuildOptions
-from .output import Writer, make_writer
-from .pipeline import BuildResult, build
-from .progress import TerminalProgress
+from .. import diff
+from ..errors import EnvironmentProblem, PublisherError, failure
+from ..files import display_path
+from ..options import BuildOptions
+from ..output import Writer, make_writer
+from ..pipeline import BuildResult, build
+from ..progress import TerminalProgress
+from ..source import find_project
+from ..theme import FONTS_DIR, PACKAGE_ROOT, STYLES_DIR
 from .serve import PreviewPage, PreviewServer, PreviewState
-from .source import find_project
-from .theme import FONTS_DIR, PACKAGE_ROOT, STYLES_DIR
 
 DEBOUNCE_MS = 500
 """Longest time changes are gathered into one rebuild."""
@@ -170,9 +170,9 @@ class Watcher:
             self.say(f"{stamp} {what} → internal error, last good PDF kept")
             if self.options.debug:
                 self.complain(traceback.format_exc().rstrip())
-            self.complain(f"internal error: {type(exc).__name__}: {exc}")
-            self.complain("  hint: run with --debug for the traceback and report it")
-            self._publish(error=f"internal error: {type(exc).__name__}: {exc}")
+            _, text = failure(exc)
+            self.complain(text)
+            self._publish(error=text.split("\n")[0])
             return False
         line = f"{stamp} {what} → {display_path(result.output)}: {result.pages} pages in {result.seconds:.2f} s"
         laid_out = result.pages_laid_out

@@ -1,0 +1,1 @@
+"""The bundled fonts (``fonts/``), as package data (``publisher.assets``, read with importlib.resources)."""

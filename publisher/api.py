@@ -1,0 +1,237 @@
+"""The public Python API: what the command line calls, and what scripts and batch workers call.
+
+Every function takes plain arguments and returns a result object; user
+mistakes raise :class:`~publisher.errors.PublisherError` (with ``pos`` and
+``hint``), problems of the machine :class:`~publisher.errors.EnvironmentProblem`.
+Nothing is printed. See ``docs/api.md``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import tempfile
+import typing
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .editions import Edition
+from .errors import Diagnostics, PublisherError
+from .options import BuildOptions
+
+if typing.TYPE_CHECKING:
+    from .checks import Rule
+    from .importer import ImportReport
+    from .output import Writer
+    from .pipeline import BuildResult
+    from .typeset.lint import Fix
+
+Progress = Callable[[str], None]
+
+
+def _options(
+    project: str | Path,
+    theme: str | None = None,
+    output: str | Path | None = None,
+    strict: bool = False,
+    cache: bool = True,
+    cache_dir: str | Path | None = None,
+    allow_remote: bool = False,
+    allow_missing_glyphs: bool = False,
+) -> BuildOptions:
+    return BuildOptions(
+        project=Path(project),
+        output=None if output is None else Path(output),
+        theme=theme,
+        strict=strict,
+        cache=cache,
+        cache_dir=None if cache_dir is None else Path(cache_dir),
+        allow_remote=allow_remote,
+        allow_missing_glyphs=allow_missing_glyphs,
+    )
+
+
+def build(
+    project: str | Path = ".",
+    *,
+    theme: str | None = None,
+    edition: str | Edition | None = None,
+    output: str | Path | None = None,
+    strict: bool = False,
+    cache: bool = True,
+    cache_dir: str | Path | None = None,
+    allow_remote: bool = False,
+    allow_missing_glyphs: bool = False,
+    writer: Writer | None = None,
+    progress: Progress | None = None,
+) -> BuildResult:
+    """Build the report in ``project`` into ``PROJECT/out/<name>.pdf`` (or ``output``).
+
+    ``edition`` is an edition's name (built in, or from ``publisher.toml``) or
+    an :class:`~publisher.editions.Edition`. Keep one ``writer``
+    (:func:`publisher.output.make_writer`) to rebuild cheaply in one process.
+    """
+    options = _options(
+        project,
+        theme=theme,
+        output=output,
+        strict=strict,
+        cache=cache,
+        cache_dir=cache_dir,
+        allow_remote=allow_remote,
+        allow_missing_glyphs=allow_missing_glyphs,
+    )
+    if isinstance(edition, str):
+        from .pipeline import project_editions
+
+        [edition] = project_editions(options.project, [edition])
+    return build_with(dataclasses.replace(options, edition=edition), writer, progress)
+
+
+def build_with(options: BuildOptions, writer: Writer | None = None, progress: Progress | None = None) -> BuildResult:
+    """Build from :class:`~publisher.options.BuildOptions`: what a worker process runs (the options pickle)."""
+    from .pipeline import build as run
+    from .pipeline import quiet
+
+    return run(options, writer, progress or quiet)
+
+
+def build_editions(
+    project: str | Path = ".",
+    editions: Sequence[str] | None = None,
+    *,
+    theme: str | None = None,
+    output: str | Path | None = None,
+    strict: bool = False,
+    cache: bool = True,
+    cache_dir: str | Path | None = None,
+    allow_remote: bool = False,
+    allow_missing_glyphs: bool = False,
+    writer: Writer | None = None,
+    progress: Progress | None = None,
+) -> list[BuildResult]:
+    """Build the named editions (all for ``None``) into ``out/<name>-<edition>.pdf``; the source is read once."""
+    from .pipeline import build_editions as run
+    from .pipeline import project_editions, quiet
+
+    options = _options(
+        project,
+        theme=theme,
+        output=output,
+        strict=strict,
+        cache=cache,
+        cache_dir=cache_dir,
+        allow_remote=allow_remote,
+        allow_missing_glyphs=allow_missing_glyphs,
+    )
+    chosen = project_editions(options.project, None if editions is None else list(editions))
+    return run(options, chosen, writer, progress or quiet)
+
+
+@dataclass(frozen=True)
+class ThemeCheck:
+    """A check the theme registers (``theme.yaml``), run on a build of the report."""
+
+    name: str
+    title: str
+    pages: int
+    rules: list[Rule]
+
+    @property
+    def ok(self) -> bool:
+        return all(rule.ok for rule in self.rules)
+
+
+@dataclass
+class CheckResult:
+    """What :func:`check` found."""
+
+    project: Path
+    warnings: Diagnostics
+    charts: int
+    """Chart specs read."""
+    figures: int
+    """Charts placed in the text."""
+    numbers_checked: int
+    """Chart numbers compared with the text."""
+    fixes: list[Fix] = field(default_factory=list)
+    """Typography corrections the build makes in the PDF (and ``fix=True`` writes into the source)."""
+    backup: Path | None = None
+    """With ``fix=True`` and corrections: the copy of the source before they were written."""
+    theme_checks: list[ThemeCheck] = field(default_factory=list)
+    """The theme's checks (none under ``strict`` with warnings: the report is not built then)."""
+
+    @property
+    def ok(self) -> bool:
+        """No warning, and every rule of the theme's checks met."""
+        return not self.warnings.warnings and all(check.ok for check in self.theme_checks)
+
+
+def check(
+    project: str | Path = ".",
+    *,
+    theme: str | None = None,
+    strict: bool = False,
+    fix: bool = False,
+    allow_remote: bool = False,
+    allow_missing_glyphs: bool = False,
+    allow_substitute_fonts: bool = False,
+) -> CheckResult:
+    """Check the report without keeping a PDF: source, chart specs, figures against the text, typography.
+
+    Then (unless ``strict`` and there are warnings) the checks the theme
+    registers (e.g. GB/T 9704 for ``gongwen``) measure a build made in a
+    temporary folder; ``allow_substitute_fonts`` lets them pass a role set in
+    an open substitute face. ``fix=True`` writes the typography corrections
+    into the source, keeping a backup.
+    """
+    from .pipeline import build as run_build
+    from .pipeline import prepare
+    from .typeset.lint import apply_fixes, find_fixes
+
+    options = _options(
+        project, theme=theme, strict=strict, allow_remote=allow_remote, allow_missing_glyphs=allow_missing_glyphs
+    )
+    prepared = prepare(options)
+    result = CheckResult(
+        prepared.source.root,
+        prepared.diagnostics,
+        len(prepared.specs),
+        len(prepared.document.figures()),
+        prepared.numbers_checked,
+    )
+    if prepared.document.meta.lang.startswith("zh"):
+        result.fixes, fixed_text = find_fixes(prepared.source)
+        if fix and result.fixes:
+            result.backup = apply_fixes(prepared.source, fixed_text)
+    if (strict and prepared.diagnostics.warnings) or not prepared.theme.checks:
+        return result
+    from .checks import CHECKS, Subject
+
+    with tempfile.TemporaryDirectory() as tmp:
+        built = run_build(dataclasses.replace(options, output=Path(tmp) / "check.pdf"))
+        subject = Subject(built.output, prepared.theme.tokens, prepared.document.meta.lang, allow_substitute_fonts)
+        for name in prepared.theme.checks:
+            found = CHECKS[name]
+            result.theme_checks.append(ThemeCheck(name, found.title, built.pages, found.run(subject)))
+    return result
+
+
+def import_report(file: str | Path, output: str | Path | None = None, *, force: bool = False) -> ImportReport:
+    """Import a ``.txt``, ``.md`` or ``.docx`` report as a project in ``output`` (default: the file's name, here)."""
+    from .importer import import_file
+
+    path = Path(file)
+    return import_file(path, Path(output) if output is not None else Path(path.stem or "report"), force=force)
+
+
+__all__ = [
+    "CheckResult",
+    "PublisherError",
+    "ThemeCheck",
+    "build",
+    "build_editions",
+    "build_with",
+    "check",
+    "import_report",
+]
