@@ -185,6 +185,7 @@ def check(
     an open substitute face. ``fix=True`` writes the typography corrections
     into the source, keeping a backup.
     """
+    from .parse import build_model
     from .pipeline import build as run_build
     from .pipeline import prepare
     from .typeset.lint import apply_fixes, find_fixes
@@ -201,7 +202,12 @@ def check(
         prepared.numbers_checked,
     )
     if prepared.document.meta.lang.startswith("zh"):
-        result.fixes, fixed_text = find_fixes(prepared.source)
+        # the text as written: the build's walk over the text nodes, before its normalisation
+        source = prepared.source
+        written = build_model(
+            dataclasses.replace(source, meta=dataclasses.replace(source.meta, normalize=False)), Diagnostics()
+        )
+        result.fixes, fixed_text = find_fixes(source, written)
         if fix and result.fixes:
             result.backup = apply_fixes(prepared.source, fixed_text)
     if (strict and prepared.diagnostics.warnings) or not prepared.theme.checks:

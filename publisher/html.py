@@ -22,8 +22,7 @@ import jinja2
 from markupsafe import Markup
 
 from . import model
-from .charts import ChartSpec
-from .charts import Rendered as Drawing
+from .charts import ChartSpec, Drawing
 from .editions import Edition
 from .i18n import labels
 from .theme import Theme

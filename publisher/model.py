@@ -275,19 +275,39 @@ class Document:
 
     def inline_runs(self) -> Iterator[list[Inline]]:
         """Every list of inline nodes of the document, in reading order, footnotes last."""
+        for _, nodes in self.positioned_runs():
+            yield nodes
+
+    def positioned_runs(self) -> Iterator[tuple[Pos, list[Inline]]]:
+        """Every list of inline nodes with the position of the block it is in: the walk the build's
+        normalisation and ``publisher check --fix`` share."""
         for block in self.blocks:
             yield from _block_inlines(block)
         for note in self.footnotes.values():
-            yield note.content
+            yield note.pos, note.content
+
+    def texts(self) -> Iterator[tuple[Pos, str]]:
+        """The text of every :class:`Text` node (not code, not addresses), with the position of its block."""
+        for pos, nodes in self.positioned_runs():
+            for text in _texts(nodes):
+                yield pos, text
 
 
-def _block_inlines(block: Block) -> Iterator[list[Inline]]:
+def _texts(nodes: list[Inline]) -> Iterator[str]:
+    for node in nodes:
+        if isinstance(node, Text):
+            yield node.text
+        elif isinstance(node, Strong | Emph | Link):
+            yield from _texts(node.children)
+
+
+def _block_inlines(block: Block) -> Iterator[tuple[Pos, list[Inline]]]:
     if isinstance(block, Heading):
-        yield block.content
+        yield block.pos, block.content
     elif isinstance(block, Paragraph):
         if block.lead is not None:
-            yield block.lead.content
-        yield block.content
+            yield block.lead.pos, block.lead.content
+        yield block.pos, block.content
     elif isinstance(block, ListBlock):
         for item in block.items:
             for child in item:
@@ -297,10 +317,10 @@ def _block_inlines(block: Block) -> Iterator[list[Inline]]:
             yield from _block_inlines(child)
     elif isinstance(block, Table):
         for cell in block.header:
-            yield cell.content
+            yield block.pos, cell.content
         for row in block.rows:
             for cell in row:
-                yield cell.content
+                yield block.pos, cell.content
 
 
 # ------------------------------------------------------------------ transforms

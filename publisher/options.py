@@ -6,10 +6,16 @@ worker process, and a build made from it needs nothing else (no callbacks).
 
 from __future__ import annotations
 
+import hashlib
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
 from .editions import Edition
+
+CACHE_ENV = "PUBLISHER_CACHE_DIR"
+"""An environment variable: keep every project's cache below this folder (one subfolder per project)
+instead of in ``PROJECT/out/.cache`` (a CI cache, a read-only project, the tests)."""
 
 
 @dataclass(frozen=True)
@@ -27,7 +33,7 @@ class BuildOptions:
     cache: bool = True
     """Reuse charts drawn and fonts cut down by earlier builds (in :attr:`cache_dir`)."""
     cache_dir: Path | None = None
-    """Where drawn charts and font subsets are kept; default ``PROJECT/out/.cache``."""
+    """Where drawn charts and font subsets are kept; default ``PROJECT/out/.cache`` (see :data:`CACHE_ENV`)."""
     allow_remote: bool = False
     """Let the report load ``http(s)`` resources (off: only project files)."""
     allow_missing_glyphs: bool = False
@@ -49,4 +55,9 @@ class BuildOptions:
         """The cache folder for project ``root``, or ``None`` when caching is off."""
         if not self.cache:
             return None
-        return self.cache_dir if self.cache_dir is not None else root / "out" / ".cache"
+        if self.cache_dir is not None:
+            return self.cache_dir
+        shared = os.environ.get(CACHE_ENV)
+        if shared:
+            return Path(shared) / hashlib.sha256(str(root.resolve()).encode()).hexdigest()[:16]
+        return root / "out" / ".cache"

@@ -75,7 +75,7 @@ class Drawn:
 
     prepared: Prepared
     paper: str
-    drawings: Mapping[str, charts.Rendered]
+    drawings: Mapping[str, charts.Drawing]
     """The drawing of each placed chart, by chart id."""
     charts_drawn: int = 0
     """Charts drawn now (the others came from the cache)."""
@@ -167,7 +167,7 @@ def draw(prepared: Prepared, paper: str | None = None) -> Drawn:
     folder = prepared.options.cache_folder(prepared.source.root)
     cache = ChartCache(folder / "charts" if folder is not None else None)
     style = prepared.theme.chart_style(paper, meta.lang)
-    drawings: dict[str, charts.Rendered] = {}
+    drawings: dict[str, charts.Drawing] = {}
     for figure in prepared.document.figures():
         spec = prepared.specs[figure.chart_id]
         key = chart_key(spec, style)

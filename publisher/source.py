@@ -13,13 +13,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import yamlpos
+from . import frontmatter, yamlpos
 from .errors import Pos, PublisherError, did_you_mean
 from .model import Meta
 
 MAIN_FILE = Path("source") / "report.md"
 MAX_SOURCE_BYTES = 5 * 1024 * 1024
-FRONT_MATTER_FENCE = re.compile(r"^---[ \t]*$")
 
 
 @dataclass(frozen=True)
@@ -105,24 +104,22 @@ def load_source(project: Path) -> Source:
     """Read ``source/report.md`` and validate its front matter."""
     root = find_project(project)
     main = read_text(root, MAIN_FILE)
-    lines = main.text.split("\n")
-    if not lines or not FRONT_MATTER_FENCE.match(lines[0]):
+    front = frontmatter.split(main.text)
+    if front is None:
         raise PublisherError(
             "the report has no front matter",
             Pos(main.path, 1, 1),
             "start source/report.md with a YAML block between '---' lines holding at least `title:`",
         )
-    end = next((i for i, line in enumerate(lines[1:], start=1) if FRONT_MATTER_FENCE.match(line)), None)
-    if end is None:
+    if not front.closed:
         raise PublisherError(
             "front matter is not closed",
             Pos(main.path, 1, 1),
             "end the YAML block with a line holding only '---'",
         )
-    data = yamlpos.load("\n".join(lines[1:end]), main.path, first_line=2)
+    data = yamlpos.load(front.yaml, main.path, first_line=2)
     meta = parse_meta(data, Pos(main.path, 1, 1), root)
-    body = "\n".join(lines[end + 1 :])
-    return Source(root, main, meta, body, end + 2)
+    return Source(root, main, meta, front.body, front.body_line)
 
 
 _META_FIELDS = {f.name: f for f in dataclasses.fields(Meta)}

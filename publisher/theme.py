@@ -20,6 +20,9 @@ from typing import Any
 from . import yamlpos
 from .charts import ChartStyle
 from .errors import EnvironmentProblem, Pos, PublisherError, did_you_mean
+from .tokens import check_used as check_tokens_used
+from .tokens import css_value
+from .tokens import validate as validate_tokens
 
 
 def _package_data(package: str) -> Path:
@@ -70,7 +73,7 @@ class Theme:
         return [d / "theme.css" for d in reversed(self.dirs) if (d / "theme.css").is_file()]
 
     def css_variables(self) -> str:
-        """The tokens as CSS custom properties on ``:root``; font roles as ``--font-ROLE`` family lists.
+        """The tokens as CSS custom properties on ``:root``, with their units; font roles as ``--font-ROLE``.
 
         Each role's list ends with the publisher's fallback families (the full
         faces, symbols, emoji: :func:`publisher.fonts.with_fallbacks`).
@@ -78,7 +81,7 @@ class Theme:
         from .fonts import with_fallbacks
 
         tokens = {k: v for k, v in self.tokens.items() if k not in ("fonts", "official-faces")}
-        lines = [f"  --{key}: {value};" for key, value in _flatten(tokens)]
+        lines = [f"  --{name.replace('.', '-')}: {css_value(name, value)};" for name, value in _flatten(tokens)]
         for role, families in self.tokens.get("fonts", {}).items():
             names = ", ".join('"' + str(f).replace('"', "") + '"' for f in with_fallbacks([str(f) for f in families]))
             lines.append(f"  --font-{role}: {names};")
@@ -106,16 +109,17 @@ class Theme:
         )
 
 
-def _flatten(data: dict[str, Any], prefix: str = "") -> list[tuple[str, str]]:
-    out: list[tuple[str, str]] = []
+def _flatten(data: dict[str, Any], prefix: str = "") -> list[tuple[str, Any]]:
+    """Dotted token names and values; a list gives ``NAME.1``, ``NAME.2`` … (``--chart-palette-2``)."""
+    out: list[tuple[str, Any]] = []
     for key, value in data.items():
         name = f"{prefix}{key}"
         if isinstance(value, dict):
-            out.extend(_flatten(value, name + "-"))
+            out.extend(_flatten(value, name + "."))
         elif isinstance(value, list):
-            out.extend((f"{name}-{i + 1}", str(v)) for i, v in enumerate(value))
+            out.extend((f"{name}.{i + 1}", v) for i, v in enumerate(value))
         else:
-            out.append((name, str(value)))
+            out.append((name, value))
     return out
 
 
@@ -225,12 +229,18 @@ def load_theme(name: str, project: Path | None, pos: Pos | None = None) -> Theme
         pos = Pos(folders[0] / THEME_FILE)
     check_fonts()
     tokens: dict[str, Any] = {}
+    positions: dict[str, Pos] = {}
     for folder in reversed(dirs):
         path = folder / "tokens.yaml"
         if path.is_file():
             data = yamlpos.load(path.read_text(encoding="utf-8"), path)
+            found = validate_tokens(data, path)
+            if folder != STYLES_DIR / BASE_THEME:  # the base's tokens are defaults a theme may leave unused
+                positions.update(found)
             tokens = _merge(tokens, _plain(data or {}))
-    return Theme(name, tuple(dirs), tokens, checks or ())
+    theme = Theme(name, tuple(dirs), tokens, checks or ())
+    check_tokens_used(positions, theme.css_files())
+    return theme
 
 
 def _plain(value: Any) -> Any:

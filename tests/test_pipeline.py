@@ -25,7 +25,7 @@ BAR = "id: a\ntype: bar\ntitle: 测试图\nlabels: [甲, 乙]\nvalues: [3, 5]\n"
 def test_registering_a_kind_twice_is_an_error() -> None:
     charts.registry()
     with pytest.raises(ValueError, match="already registered"):
-        charts.register("bar")(lambda spec, style: charts.Rendered("html", ""))
+        charts.register("bar")(lambda spec, style: charts.Drawing("html", ""))
 
 
 def test_builtin_kinds() -> None:

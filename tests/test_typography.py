@@ -61,9 +61,10 @@ def test_extracted_text_has_no_space_between_han(sample: Sample) -> None:
 def test_no_spacing_at_line_edges(report: Report, sample: Sample) -> None:
     lines = body_lines(sample.pdf, BODY_PT, first_page=3)
     left = 25 * MM
-    for line in lines:
-        if line.text[0].isascii() and line.text[0].isalnum():  # a line starting with a number
-            assert line.x0 == pytest.approx(left, abs=0.5) or line.x0 == pytest.approx(left + 2 * BODY_PT, abs=0.5)
+    starting = [line for line in lines if line.text[0].isascii() and line.text[0].isalnum()]
+    assert starting, "no line of the sample starts with a number: the test would check nothing"
+    for line in starting:
+        assert line.x0 == pytest.approx(left, abs=0.5) or line.x0 == pytest.approx(left + 2 * BODY_PT, abs=0.5)
 
 
 def test_the_engine_supports_only_the_pinned_weasyprint_and_pydyf() -> None:
@@ -185,6 +186,21 @@ def test_check_fix_rewrites_the_source_and_keeps_a_backup(make_project: ProjectM
     assert "code, stays" in after
     again = CliRunner().invoke(main, ["check", str(root)])
     assert "typography corrections" not in again.stdout
+
+
+def test_check_fix_leaves_code_alone_as_the_pdf_does(make_project: ProjectMaker) -> None:
+    """The fixes come from the build's own walk over the text: an indented code block, inline code and a
+    link's address are left as they are, and text in a list or a quote is fixed as the PDF shows it."""
+    body = (
+        "# 一\n\n    数据,结构:说明\n\n见`配置,文件:`和[链接](http://例子.中国/a,b)。\n\n- 列表,项目\n\n> 引用,文字\n"
+    )
+    root = make_project(body=body)
+    fixed = CliRunner().invoke(main, ["check", str(root), "--fix"])
+    assert fixed.exit_code == 0, fixed.output
+    after = (root / "source" / "report.md").read_text(encoding="utf-8")
+    assert "    数据,结构:说明" in after
+    assert "`配置,文件:`" in after and "(http://例子.中国/a,b)" in after
+    assert "- 列表，项目" in after and "> 引用，文字" in after
 
 
 def test_a_heading_never_ends_with_one_character_alone() -> None:

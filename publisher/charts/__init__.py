@@ -15,8 +15,8 @@ from .spec import ChartSpec, KpiItem, Series, load_specs
 __all__ = [
     "ChartSpec",
     "ChartStyle",
+    "Drawing",
     "KpiItem",
-    "Rendered",
     "Series",
     "load_specs",
     "register",
@@ -54,7 +54,7 @@ class ChartStyle:
 
 
 @dataclass(frozen=True)
-class Rendered:
+class Drawing:
     """A drawn chart: inline SVG markup or an HTML fragment."""
 
     kind: str
@@ -62,14 +62,14 @@ class Rendered:
     markup: str
 
 
-Renderer = Callable[[ChartSpec, ChartStyle], Rendered]
-_REGISTRY: dict[str, Renderer] = {}
+Draw = Callable[[ChartSpec, ChartStyle], Drawing]
+_REGISTRY: dict[str, Draw] = {}
 
 
-def register(name: str) -> Callable[[Renderer], Renderer]:
+def register(name: str) -> Callable[[Draw], Draw]:
     """Register a chart kind; registering a name twice is an error."""
 
-    def decorator(func: Renderer) -> Renderer:
+    def decorator(func: Draw) -> Draw:
         if name in _REGISTRY:
             raise ValueError(f"chart kind '{name}' is already registered")
         _REGISTRY[name] = func
@@ -78,7 +78,7 @@ def register(name: str) -> Callable[[Renderer], Renderer]:
     return decorator
 
 
-def registry() -> dict[str, Renderer]:
+def registry() -> dict[str, Draw]:
     """The registered kinds (the built-in ones are loaded on first use)."""
     from . import kinds
 
@@ -86,6 +86,6 @@ def registry() -> dict[str, Renderer]:
     return dict(_REGISTRY)
 
 
-def render(spec: ChartSpec, style: ChartStyle) -> Rendered:
+def render(spec: ChartSpec, style: ChartStyle) -> Drawing:
     """Draw one chart."""
     return registry()[spec.type](spec, style)

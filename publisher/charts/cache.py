@@ -17,7 +17,7 @@ from typing import Any
 
 from ..errors import EnvironmentProblem
 from ..files import write_atomic
-from . import ChartStyle, Rendered
+from . import ChartStyle, Drawing
 from .spec import INTERNAL, ChartSpec
 
 _EXTENSIONS = {"svg": ".svg", "html": ".html"}
@@ -74,7 +74,7 @@ class ChartCache:
         self.hits = 0
         self.misses = 0
 
-    def get(self, key: str) -> Rendered | None:
+    def get(self, key: str) -> Drawing | None:
         if self.folder is not None:
             for kind, ext in _EXTENSIONS.items():
                 path = self.folder / f"{key}{ext}"
@@ -83,11 +83,11 @@ class ChartCache:
                 except OSError:
                     continue
                 self.hits += 1
-                return Rendered(kind, markup)
+                return Drawing(kind, markup)
         self.misses += 1
         return None
 
-    def put(self, key: str, rendered: Rendered) -> None:
+    def put(self, key: str, rendered: Drawing) -> None:
         if self.folder is None:
             return
         try:

@@ -17,7 +17,7 @@ from typing import Any
 
 from markupsafe import escape
 
-from . import ChartSpec, ChartStyle, Rendered, register
+from . import ChartSpec, ChartStyle, Drawing, register
 from .numbers import format_number
 
 MM = 1 / 25.4
@@ -61,7 +61,7 @@ def _figure(spec: ChartSpec, style: ChartStyle) -> Iterator[tuple[Any, Any]]:
         yield fig, ax
 
 
-def _to_svg(fig: Any, spec: ChartSpec) -> Rendered:
+def _to_svg(fig: Any, spec: ChartSpec) -> Drawing:
     """The figure as SVG: no XML prologue or metadata, ids unique per chart."""
     fig.tight_layout(pad=0.4)
     buf = io.StringIO()
@@ -72,7 +72,7 @@ def _to_svg(fig: Any, spec: ChartSpec) -> Rendered:
     prefix = "chart-" + re.sub(r"[^\w-]", "_", spec.id) + "-"
     svg = re.sub(r'\bid="([^"]+)"', lambda m: f'id="{prefix}{m[1]}"', svg)
     svg = re.sub(r'(href="#|url\(#)([^")]+)', lambda m: f"{m[1]}{prefix}{m[2]}", svg)
-    return Rendered("svg", svg)
+    return Drawing("svg", svg)
 
 
 def _clean_axes(ax: Any, value_axis: str) -> None:
@@ -99,7 +99,7 @@ def _colour(style: ChartStyle, i: int) -> str:
     return style.palette[i % len(style.palette)]
 
 
-def bar(spec: ChartSpec, style: ChartStyle) -> Rendered:
+def bar(spec: ChartSpec, style: ChartStyle) -> Drawing:
     """Vertical bars with value labels."""
     with _figure(spec, style) as (fig, ax):
         xs = range(len(spec.values))
@@ -116,7 +116,7 @@ def bar(spec: ChartSpec, style: ChartStyle) -> Rendered:
         return _to_svg(fig, spec)
 
 
-def hbar(spec: ChartSpec, style: ChartStyle) -> Rendered:
+def hbar(spec: ChartSpec, style: ChartStyle) -> Drawing:
     """Horizontal bars with value labels, in the order given."""
     with _figure(spec, style) as (fig, ax):
         ys = list(range(len(spec.values)))[::-1]
@@ -133,7 +133,7 @@ def hbar(spec: ChartSpec, style: ChartStyle) -> Rendered:
         return _to_svg(fig, spec)
 
 
-def grouped(spec: ChartSpec, style: ChartStyle) -> Rendered:
+def grouped(spec: ChartSpec, style: ChartStyle) -> Drawing:
     """Bars grouped by label, one colour per series, with a legend."""
     with _figure(spec, style) as (fig, ax):
         n = len(spec.series)
@@ -155,7 +155,7 @@ def grouped(spec: ChartSpec, style: ChartStyle) -> Rendered:
         return _to_svg(fig, spec)
 
 
-def stacked(spec: ChartSpec, style: ChartStyle) -> Rendered:
+def stacked(spec: ChartSpec, style: ChartStyle) -> Drawing:
     """Horizontal bars split into parts, one colour per series, totals at the end."""
     with _figure(spec, style) as (fig, ax):
         ys = list(range(len(spec.labels)))[::-1]
@@ -186,7 +186,7 @@ def _is_dark(colour: str) -> bool:
     return 0.2126 * r + 0.7152 * g + 0.0722 * b < 0.5
 
 
-def line(spec: ChartSpec, style: ChartStyle) -> Rendered:
+def line(spec: ChartSpec, style: ChartStyle) -> Drawing:
     """Values over years (labels), one line per series, each point labelled."""
     with _figure(spec, style) as (fig, ax):
         series = spec.series or []
@@ -216,7 +216,7 @@ def line(spec: ChartSpec, style: ChartStyle) -> Rendered:
         return _to_svg(fig, spec)
 
 
-def donut(spec: ChartSpec, style: ChartStyle) -> Rendered:
+def donut(spec: ChartSpec, style: ChartStyle) -> Drawing:
     """Parts of a whole as a ring, labelled with the stated values (no derived percentages)."""
     with _figure(spec, style) as (fig, ax):
         colours = [_colour(style, i) for i in range(len(spec.values))]
@@ -231,7 +231,7 @@ def donut(spec: ChartSpec, style: ChartStyle) -> Rendered:
         return _to_svg(fig, spec)
 
 
-def progress(spec: ChartSpec, style: ChartStyle) -> Rendered:
+def progress(spec: ChartSpec, style: ChartStyle) -> Drawing:
     """Each value against its target: a track for the target, a bar for the value."""
     with _figure(spec, style) as (fig, ax):
         ys = list(range(len(spec.labels)))[::-1]
@@ -250,7 +250,7 @@ def progress(spec: ChartSpec, style: ChartStyle) -> Rendered:
         return _to_svg(fig, spec)
 
 
-def waffle(spec: ChartSpec, style: ChartStyle) -> Rendered:
+def waffle(spec: ChartSpec, style: ChartStyle) -> Drawing:
     """Counts as rows of unit squares (one square per unit), one row block per label."""
     per_row = 25
     with _figure(spec, style) as (fig, ax):
@@ -282,7 +282,7 @@ def waffle(spec: ChartSpec, style: ChartStyle) -> Rendered:
         return _to_svg(fig, spec)
 
 
-def kpi(spec: ChartSpec, style: ChartStyle) -> Rendered:
+def kpi(spec: ChartSpec, style: ChartStyle) -> Drawing:
     """KPI cards in HTML/CSS: big number, unit, change with an up/down mark."""
     cards = []
     for item in spec.items:
@@ -302,10 +302,10 @@ def kpi(spec: ChartSpec, style: ChartStyle) -> Rendered:
             f'<span class="kpi-unit">{escape(item.unit)}</span></span>'
             f"{change}{note}</div>"
         )
-    return Rendered("html", f'<div class="kpi-grid">{"".join(cards)}</div>')
+    return Drawing("html", f'<div class="kpi-grid">{"".join(cards)}</div>')
 
 
-def table(spec: ChartSpec, style: ChartStyle) -> Rendered:
+def table(spec: ChartSpec, style: ChartStyle) -> Drawing:
     """A comparison table in HTML; cells that are numbers are right-aligned."""
     head = "".join(f"<th>{escape(c)}</th>" for c in spec.columns)
     body = []
@@ -318,7 +318,7 @@ def table(spec: ChartSpec, style: ChartStyle) -> Rendered:
             cells.append(f"<{tag}{cls}>{escape(cell)}</{tag}>")
         body.append(f"<tr>{''.join(cells)}</tr>")
     thead = f"<thead><tr>{head}</tr></thead>" if head else ""
-    return Rendered("html", f'<table class="chart-table">{thead}<tbody>{"".join(body)}</tbody></table>')
+    return Drawing("html", f'<table class="chart-table">{thead}<tbody>{"".join(body)}</tbody></table>')
 
 
 BUILTIN = {

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import yaml
 
+from .. import frontmatter
 from ..errors import Pos, PublisherError
 from ..model import Meta
 from ..parse import markdown_parser
@@ -48,14 +49,11 @@ class MarkdownDocument:
 
 def split_front_matter(text: str, path: Path) -> tuple[dict[str, object], str, int]:
     """Front matter (as a mapping), the body, and the line the body starts on."""
-    lines = text.split("\n")
-    if not lines or lines[0].strip() != "---":
-        return {}, text, 1
-    end = next((i for i, line in enumerate(lines[1:], start=1) if line.strip() in ("---", "...")), None)
-    if end is None:
+    front = frontmatter.split(text)
+    if front is None or not front.closed:
         return {}, text, 1
     try:
-        data = yaml.safe_load("\n".join(lines[1:end]))
+        data = yaml.safe_load(front.yaml)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 2 if mark is not None else 2
@@ -66,7 +64,7 @@ def split_front_matter(text: str, path: Path) -> tuple[dict[str, object], str, i
         ) from None
     if not isinstance(data, dict):
         data = {}
-    return {str(k): v for k, v in data.items()}, "\n".join(lines[end + 1 :]), end + 2
+    return {str(k): v for k, v in data.items()}, front.body, front.body_line
 
 
 def _join_paragraph(source: str, lang: str) -> str:

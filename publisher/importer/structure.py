@@ -23,6 +23,7 @@ import itertools
 import re
 from dataclasses import dataclass, field
 
+from ..typeset.chars import is_han
 from .model import (
     Block,
     Document,
@@ -72,8 +73,8 @@ TRADITIONAL_ONLY = frozenset(_TRADITIONAL) - frozenset(_SIMPLIFIED)
 
 
 def is_cjk(char: str) -> bool:
-    """A CJK ideograph."""
-    return "\u4e00" <= char <= "\u9fff" or "\u3400" <= char <= "\u4dbf" or "\uf900" <= char <= "\ufaff"
+    """A CJK ideograph (the publisher's one definition: :func:`publisher.typeset.chars.is_han`)."""
+    return is_han(char)
 
 
 def display_width(text: str) -> int:

@@ -7,17 +7,14 @@ finds the same corrections in ``source/report.md`` itself, with their
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import Pos, PublisherError
 from ..files import write_atomic
+from ..model import Document
 from ..source import Source
-from .normalize import normalize
-
-_FENCE = re.compile(r"^\s*(```|~~~)")
-_MASKED = re.compile(r"`[^`]*`|\]\([^)]*\)|<[a-z]+://[^>]*>|^\s*!\[[^\]]*\]\(chart:[^)]*\)\s*$")
+from .normalize import Change, normalize
 
 
 @dataclass(frozen=True)
@@ -34,29 +31,50 @@ class Fix:
         return f"{self.pos}: {self.rule}: '{shown_old}' → '{self.new}'"
 
 
-def find_fixes(source: Source) -> tuple[list[Fix], str]:
-    """The corrections of the report body, and the whole file with them applied."""
+def find_fixes(source: Source, document: Document) -> tuple[list[Fix], str]:
+    """The corrections of the report body, and the whole file with them applied.
+
+    ``document`` is the report as parsed *without* normalisation: the same
+    walk over its text nodes as the build's (:meth:`Document.texts`), so code
+    blocks, inline code and addresses are left alone exactly as in the PDF.
+    Each changed text is found in the source from its block's line on; a text
+    that is not written there as is (escapes, entities) is left for the author.
+    """
     lines = source.main.text.split("\n")
-    first = source.body_line - 1  # 0-based index of the first body line
+    edits: dict[int, list[tuple[int, Change]]] = {}
     fixes: list[Fix] = []
-    out = lines[:first]
-    in_fence = False
-    for index in range(first, len(lines)):
-        line = lines[index]
-        if _FENCE.match(line):
-            in_fence = not in_fence
-        if in_fence or _FENCE.match(line):
-            out.append(line)
+    cursor = (0, 0)
+    for pos, text in document.texts():
+        _, changes = normalize(text, source.meta.lang)
+        start = max(cursor, (pos.line - 1, 0))
+        found = _find(lines, text, start)
+        if found is None:
             continue
-        masked = _MASKED.sub(lambda m: "\x00" * len(m[0]), line)
-        _, changes = normalize(masked, source.meta.lang)
-        new_line = list(line)
-        for change in sorted(changes, key=lambda c: c.offset, reverse=True):
-            new_line[change.offset : change.offset + len(change.old)] = list(change.new)
+        row, col = found
+        cursor = (row, col + len(text))
         for change in changes:
-            fixes.append(Fix(Pos(source.main.path, index + 1, change.offset + 1), change.old, change.new, change.rule))
-        out.append("".join(new_line))
-    return fixes, "\n".join(out)
+            edits.setdefault(row, []).append((col, change))
+            fixes.append(
+                Fix(Pos(source.main.path, row + 1, col + change.offset + 1), change.old, change.new, change.rule)
+            )
+    out = list(lines)
+    for row, found_edits in edits.items():
+        line = list(out[row])
+        for col, change in sorted(found_edits, key=lambda e: e[0] + e[1].offset, reverse=True):
+            at = col + change.offset
+            line[at : at + len(change.old)] = list(change.new)
+        out[row] = "".join(line)
+    return sorted(fixes, key=lambda f: (f.pos.line, f.pos.col)), "\n".join(out)
+
+
+def _find(lines: list[str], text: str, start: tuple[int, int], reach: int = 40) -> tuple[int, int] | None:
+    """Where ``text`` is written, from ``start`` (row, column) on, within ``reach`` lines."""
+    row, col = start
+    for index in range(row, min(row + reach, len(lines))):
+        at = lines[index].find(text, col if index == row else 0)
+        if at >= 0:
+            return index, at
+    return None
 
 
 def apply_fixes(source: Source, text: str) -> Path:

@@ -1,7 +1,7 @@
 """Warm rebuilds that lay out and paint only the pages an edit touched.
 
 A long-lived :class:`~.writer.PdfWriter` (watch mode) keeps a
-:class:`Snapshot` of its last build: the top-level blocks of the HTML (digests),
+:class:`LayoutSnapshot` of its last build: the top-level blocks of the HTML (digests),
 WeasyPrint's pagination state after each page, the laid-out pages and, on each
 page, a record of what painting it wrote into the PDF. After an edit:
 
@@ -109,7 +109,7 @@ class PageInfo:
 
 
 @dataclass
-class Snapshot:
+class LayoutSnapshot:
     """The state of the last build that the next one may reuse."""
 
     key: tuple[Any, ...]
@@ -236,7 +236,7 @@ def _index_of(blocks: list[Any]) -> dict[Any, int]:
 
 def _snapshot(
     key: tuple[Any, ...], blocks: list[Any], document: Any, context: Any, carry: dict[int, bool]
-) -> Snapshot | None:
+) -> LayoutSnapshot | None:
     """What a later build may reuse, or ``None`` when this document cannot be rebuilt in parts."""
     if any(pages for pages in context.running_elements.values() if any(pages.values())):
         return None  # running elements move between pages: always lay out everything
@@ -250,12 +250,14 @@ def _snapshot(
     string_set = {name: {n: list(v) for n, v in pages.items()} for name, pages in context.string_set.items()}
     digests = [_digest(block) for block in blocks]
     skeletons = [_digest(block, text=False) for block in blocks]
-    return Snapshot(key, digests, skeletons, list(document.pages), copy.deepcopy(context.page_maker), string_set, info)
+    return LayoutSnapshot(
+        key, digests, skeletons, list(document.pages), copy.deepcopy(context.page_maker), string_set, info
+    )
 
 
 def render(
     html: Any, font_config: Any, options: dict[str, Any], key: tuple[Any, ...], keep: bool = True
-) -> tuple[Any, Snapshot | None]:
+) -> tuple[Any, LayoutSnapshot | None]:
     """Lay out the whole document, as WeasyPrint does; with ``keep``, also return what a later build may reuse."""
     from weasyprint.document import Page
     from weasyprint.layout import layout_document
@@ -273,8 +275,8 @@ def render(
 
 
 def rerender(
-    html: Any, font_config: Any, options: dict[str, Any], key: tuple[Any, ...], previous: Snapshot
-) -> tuple[Any, Snapshot] | None:
+    html: Any, font_config: Any, options: dict[str, Any], key: tuple[Any, ...], previous: LayoutSnapshot
+) -> tuple[Any, LayoutSnapshot] | None:
     """Lay out only the pages an edit changed; ``None`` when the whole document must be laid out."""
     from weasyprint.document import Page
     from weasyprint.layout import make_margin_boxes
@@ -421,7 +423,7 @@ def rerender(
         for n, old in enumerate(previous.info)
     ]
     string_set = {name: {n: list(v) for n, v in pages.items()} for name, pages in context.string_set.items()}
-    snap = Snapshot((*key, head), digests, skeletons, kept, maker, string_set, info, sorted(made))
+    snap = LayoutSnapshot((*key, head), digests, skeletons, kept, maker, string_set, info, sorted(made))
     return document, snap
 
 

@@ -109,7 +109,7 @@ class PdfWriter:
         self._faces: dict[str, Any] = {}
         """The ``@font-face`` stylesheet parsed with :attr:`font_config`, by its text."""
         self.snapshot: Any = None
-        """The :class:`.incremental.Snapshot` of the last build."""
+        """The :class:`.incremental.LayoutSnapshot` of the last build."""
         self.renders = 0
         """Documents rendered so far."""
         self.files: dict[Path, tuple[int, int, int]] = {}
