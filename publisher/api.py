@@ -223,12 +223,19 @@ def check(
     return result
 
 
-def import_report(file: str | Path, output: str | Path | None = None, *, force: bool = False) -> ImportReport:
-    """Import a ``.txt``, ``.md`` or ``.docx`` report as a project in ``output`` (default: the file's name, here)."""
+def import_report(
+    file: str | Path, output: str | Path | None = None, *, force: bool = False, strict: bool = False
+) -> ImportReport:
+    """Import a ``.txt``, ``.md`` or ``.docx`` report as a project in ``output`` (default: the file's name, here).
+
+    ``strict``: raise :class:`~publisher.importer.UncertainImport` and write nothing when a decision of the
+    import needs a person to confirm it (the report it carries lists them).
+    """
     from .importer import import_file
 
     path = Path(file)
-    return import_file(path, Path(output) if output is not None else Path(path.stem or "report"), force=force)
+    out = Path(output) if output is not None else Path(path.stem or "report")
+    return import_file(path, out, force=force, strict=strict)
 
 
 __all__ = [

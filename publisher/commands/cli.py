@@ -280,15 +280,34 @@ def diff(ctx: click.Context, old: Path, new: Path, output: Path | None) -> None:
     help="Project folder to create (default: the file's name without its extension, in the current folder).",
 )
 @click.option("--force", is_flag=True, help="Write into OUTPUT even if it is not empty (same-named files replaced).")
+@click.option("--explain", is_flag=True, help="Print why each line of FILE became what it became.")
+@click.option("--strict", is_flag=True, help="Fail (and write nothing) when a decision needs a person to confirm it.")
 @click.pass_context
-def import_(ctx: click.Context, file: Path, output: Path | None, force: bool) -> None:
-    """Import FILE (.txt, .md or .docx) as a report project that `publisher build` turns into a PDF."""
+def import_(ctx: click.Context, file: Path, output: Path | None, force: bool, explain: bool, strict: bool) -> None:
+    """Import FILE (.txt, .md or .docx) as a report project that `publisher build` turns into a PDF.
+
+    It prints what it dropped and joined, the outline it found and the decisions
+    a person should confirm, each with its place in FILE.
+    """
 
     def body() -> int:
         from .. import api
+        from ..importer import UncertainImport
 
-        report = api.import_report(file, output, force=force)
-        for line in report.summary():
+        source = display_path(file)
+        try:
+            report = api.import_report(file, output, force=force, strict=strict)
+        except UncertainImport as exc:
+            if explain:
+                for line in exc.report.explain(source):
+                    click.echo(line)
+            for line in exc.report.summary(source):
+                click.echo(line, err=True)
+            raise
+        if explain:
+            for line in report.explain(source):
+                click.echo(line)
+        for line in report.summary(source):
             click.echo(line, err=True)
         for rel in report.files:
             click.echo(f"wrote {display_path(report.out_dir / rel)}")

@@ -7,15 +7,19 @@ step           module                              does
 =============  ==================================  =====================================
 read           :mod:`.reading`, :mod:`.docx`,       bytes → text (encoding detected), or
                :mod:`.markdown`                    Word/Markdown blocks → units
-clean up       :mod:`.cleanup`                     page furniture, odd spaces, broken lines
-structure      :mod:`.structure`                   title block, heading levels, run-in
-                                                   headings, appendices, notes
+clean up       :mod:`.cleanup`                     page furniture, page numbers, tables,
+                                                   odd spaces, broken lines
+structure      :mod:`.titleblock`, :mod:`.outline`, title block and signature, heading
+               :mod:`.notes` (over the line-level   levels from the whole document's
+               tests of :mod:`.structure`)          numbering, run-in headings, notes
 write          :mod:`.writer`, :mod:`.figures`     ``source/report.md``, chart suggestions
 =============  ==================================  =====================================
 
-:func:`import_file` converts and writes the project, and returns an
-:class:`ImportReport` whose :meth:`~ImportReport.summary` says what was found,
-dropped and written.
+Every step records its decisions with a reason and a confidence
+(:mod:`.decisions`). :func:`import_file` converts and writes the project, and
+returns an :class:`ImportReport` whose :meth:`~ImportReport.summary` says what
+was found, dropped and written, gives the outline and lists the decisions a
+person should confirm; :meth:`~ImportReport.explain` gives every decision.
 """
 
 from __future__ import annotations
@@ -26,13 +30,15 @@ from pathlib import Path
 
 from ..errors import Pos, PublisherError
 from .cleanup import text_units
+from .decisions import Decision, explain_lines, outline_lines, uncertainty_lines
 from .figures import Figure, find_figures, suggestions_yaml
-from .model import Document, NoteDef, TableBlock
+from .model import Document, Dropped, NoteDef, TableBlock
+from .outline import analyse
 from .reading import read_input
-from .structure import analyse, detect_lang, is_cjk
+from .structure import detect_lang, is_cjk
 from .writer import Rendered, check_out_dir, render_markdown, uncovered_characters, write_project
 
-__all__ = ["Converted", "ImportReport", "convert", "import_file"]
+__all__ = ["Converted", "ImportReport", "UncertainImport", "convert", "import_file"]
 
 FORMATS = {".txt": "text", ".text": "text", ".md": "markdown", ".markdown": "markdown", ".docx": "docx"}
 """Extensions that can be imported, and how they are read."""
@@ -73,40 +79,45 @@ class ImportReport:
     files: list[Path] = field(default_factory=list)
     """Files written, relative to :attr:`out_dir`."""
 
-    def summary(self) -> list[str]:
-        """Lines for the user: what was read, dropped, joined and found."""
+    def uncertain(self) -> list[Decision]:
+        """The decisions a person should confirm."""
+        return [d for d in self.converted.document.decisions if d.uncertain]
+
+    def explain(self, source: str | None = None) -> list[str]:
+        """Every decision, in input order: where, what it became, why, how sure."""
+        c = self.converted
+        return explain_lines(c.document.decisions, source or c.source.name, c.fmt)
+
+    def summary(self, source: str | None = None) -> list[str]:
+        """Lines for the user: what was read, dropped, joined and found, the outline, what to confirm.
+
+        ``source``: how to name the input in positions (default: its file name).
+        """
         c = self.converted
         doc = c.document
+        name = source or c.source.name
         how = FORMAT_NAMES[c.fmt] + (f" ({c.encoding})" if c.encoding and c.encoding != "UTF-8" else "")
         lines = [f"import: read {c.source.name}: {how}, language {doc.lang}"]
         by_reason: dict[str, list[str]] = {}
-        for dropped in doc.dropped:
+        for dropped in sorted(doc.dropped, key=lambda d: d.line):
             by_reason.setdefault(dropped.reason, []).append(f"“{dropped.text}” (line {dropped.line})")
         for reason, items in by_reason.items():
             noun = "line" if len(items) == 1 else "lines"
-            what = f"of {reason}" if reason == "page furniture" else f"({reason})"
+            what = f"of {reason}" if reason in ("page furniture", "page numbers and running heads") else f"({reason})"
             lines.append(f"import: dropped {len(items)} {noun} {what}: {', '.join(items)}")
         if doc.joined:
             shown = ", ".join(str(n) for n in doc.joined[:12]) + (", …" if len(doc.joined) > 12 else "")
             noun = "line" if len(doc.joined) == 1 else "lines"
             lines.append(
-                f"import: joined {len(doc.joined)} {noun} broken mid-sentence to the line before (lines {shown})"
+                f"import: joined {len(doc.joined)} {noun} broken mid-paragraph to the line before (lines {shown})"
             )
         for role in ("title", "subtitle", "organisation", "date"):
             for front in doc.front:
                 if front.role == role:
-                    lines.append(f"import: {role}: {front.text} (line {front.line})")
+                    where = ", the signature" if front.closing else ""
+                    lines.append(f"import: {role}: {front.meta_text} (line {front.line}{where})")
+        lines.extend(f"import: {line}" for line in outline_lines(doc.decisions, doc.run_in_level))
         headings = doc.headings()
-        if headings:
-            levels: dict[int, int] = {}
-            for heading in headings:
-                levels[heading.level] = levels.get(heading.level, 0) + 1
-            shape = ", ".join(f"{'#' * level} {count}" for level, count in sorted(levels.items()))
-            run_in = f", run-in at {'#' * doc.run_in_level}" if doc.run_in_level else ""
-            noun = "heading" if len(headings) == 1 else "headings"
-            lines.append(f"import: {len(headings)} {noun} ({shape}{run_in})")
-        else:
-            lines.append("import: no headings found")
         extras = [
             (sum(1 for h in headings if h.kind == "appendix"), "appendix", "appendices"),
             (sum(1 for b in doc.blocks if isinstance(b, NoteDef)), "note", "notes"),
@@ -119,7 +130,28 @@ class ImportReport:
         lines.extend(f"import: {note}" for note in doc.notes)
         figures = f"{len(c.figures)} figure{'' if len(c.figures) == 1 else 's'}"
         lines.append(f"import: {figures} with units listed as chart suggestions in source/charts/suggestions.yaml")
+        confirm = uncertainty_lines(doc.decisions, name, c.fmt)
+        if confirm:
+            noun = "decision" if len(confirm) == 1 else "decisions"
+            lines.append(f"import: {len(confirm)} {noun} to confirm (publisher import --explain gives every decision):")
+            lines.extend(f"  {line}" for line in confirm)
+        else:
+            lines.append("import: nothing uncertain")
         return lines
+
+
+class UncertainImport(PublisherError):
+    """``--strict``: the import has decisions a person should confirm; nothing was written."""
+
+    def __init__(self, report: ImportReport):
+        count = len(report.uncertain())
+        super().__init__(
+            f"{count} decision{'s' if count != 1 else ''} to confirm (listed above); nothing written",
+            Pos(report.converted.source),
+            "check those lines of the input (fix them there, e.g. a heading on a line of its own), "
+            "or import without --strict and check source/report.md",
+        )
+        self.report = report
 
 
 def _read(path: Path) -> tuple[str, str, Document]:
@@ -141,7 +173,7 @@ def _read(path: Path) -> tuple[str, str, Document]:
         word = read_docx(path)
         lang = detect_lang(" ".join(u.text for u in word.units))
         doc = analyse(word.units, lang)
-        doc.dropped[:0] = word.dropped
+        _left_out(doc, word.dropped)
         doc.meta.update(word.meta)
         doc.images = word.images
         return fmt, "", doc
@@ -158,12 +190,22 @@ def _read(path: Path) -> tuple[str, str, Document]:
         doc.meta.update(md.meta)
         doc.images = md.images
         doc.notes.extend(md.notes)
+        doc.decisions.extend(md.decisions)
         return fmt, decoded.encoding, doc
-    units, dropped, joined = text_units(decoded.text, lang)
+    units, dropped, joined, decisions = text_units(decoded.text, lang)
     doc = analyse(units, lang)
-    doc.dropped[:0] = dropped
+    _left_out(doc, dropped)
     doc.joined = joined
+    doc.decisions[:0] = decisions
     return fmt, decoded.encoding, doc
+
+
+def _left_out(doc: Document, dropped: list[Dropped]) -> None:
+    """Lines a reader left out before the structure was found: reported with the others."""
+    doc.dropped[:0] = dropped
+    doc.decisions.extend(
+        Decision(d.line, 1, d.text, f"{d.reason}, left out", d.why or d.reason, d.confidence) for d in dropped
+    )
 
 
 def safe_name(stem: str) -> str:
@@ -176,7 +218,8 @@ def _meta(doc: Document, path: Path) -> dict[str, object]:
     found = doc.meta
     front: dict[str, list[str]] = {}
     for line in doc.front:
-        front.setdefault(line.role, []).append(line.text)
+        if line.meta_text not in front.get(line.role, []):
+            front.setdefault(line.role, []).append(line.meta_text)
     title = " ".join(front.get("title", [])) or str(found.get("title", "") or "")
     if not title:
         headings = doc.headings()
@@ -238,9 +281,14 @@ def convert(path: Path) -> Converted:
     return Converted(path, fmt, encoding, doc, meta, rendered, figures, suggestions_yaml(figures))
 
 
-def import_file(path: Path, out_dir: Path, *, force: bool = False) -> ImportReport:
-    """Import ``path`` as a report project in ``out_dir`` (which must be new or empty unless ``force``)."""
+def import_file(path: Path, out_dir: Path, *, force: bool = False, strict: bool = False) -> ImportReport:
+    """Import ``path`` as a report project in ``out_dir`` (which must be new or empty unless ``force``).
+
+    ``strict``: raise :class:`UncertainImport` (and write nothing) when a decision needs confirming.
+    """
     check_out_dir(out_dir, force)
     converted = convert(path)
+    if strict and any(d.uncertain for d in converted.document.decisions):
+        raise UncertainImport(ImportReport(converted, out_dir))
     files = write_project(out_dir, converted.rendered, converted.suggestions, converted.document.images, force)
     return ImportReport(converted, out_dir, files)

@@ -167,12 +167,15 @@ def _style_chain(style: Any) -> list[Any]:
     return chain
 
 
+def _properties(paragraph: Any) -> list[Any]:
+    """The paragraph properties (``pPr``) that apply: the paragraph's own, then its style's and their bases'."""
+    candidates = [paragraph._p.pPr] + [s.element.pPr for s in _style_chain(paragraph.style)]
+    return [ppr for ppr in candidates if ppr is not None]
+
+
 def _num_pr(paragraph: Any) -> tuple[str, int] | None:
     """The numbering of a paragraph (``numId``, level), from the paragraph or its style."""
-    candidates = [paragraph._p.pPr] + [s.element.pPr for s in _style_chain(paragraph.style)]
-    for ppr in candidates:
-        if ppr is None:
-            continue
+    for ppr in _properties(paragraph):
         num_pr = ppr.find(_w("w:numPr"))
         if num_pr is not None:
             num_id = _val(num_pr, "w:numId")
@@ -182,11 +185,27 @@ def _num_pr(paragraph: Any) -> tuple[str, int] | None:
     return None
 
 
+def _page_break_before(paragraph: Any) -> bool:
+    """``pageBreakBefore`` on the paragraph or its style."""
+    for ppr in _properties(paragraph):
+        node = ppr.find(_w("w:pageBreakBefore"))
+        if node is not None:
+            return node.get(_w("w:val"), "true") not in ("0", "false", "off")
+    return False
+
+
+def _ends_section(element: Any) -> bool:
+    """A section break that starts the next section on a new page ends this paragraph."""
+    ppr = element.find(_w("w:pPr"))
+    sect = None if ppr is None else ppr.find(_w("w:sectPr"))
+    if sect is None:
+        return False
+    kind = _val(sect, "w:type")
+    return kind in (None, "nextPage", "oddPage", "evenPage")
+
+
 def _outline_level(paragraph: Any) -> int | None:
-    candidates = [paragraph._p.pPr] + [s.element.pPr for s in _style_chain(paragraph.style)]
-    for ppr in candidates:
-        if ppr is None:
-            continue
+    for ppr in _properties(paragraph):
         value = _val(ppr, "w:outlineLvl")
         if value is not None and value.isdigit() and int(value) < 9:
             return int(value) + 1
@@ -203,6 +222,10 @@ class _Reader:
         self.note_labels: dict[tuple[str, str], str] = {}
         self.notes: list[tuple[str, str, str]] = []
         """(kind, id, label) of each note called, in order."""
+        self.page_marks: list[str] = []
+        """Manual page breaks in the paragraph being read: ``before`` or ``after`` its text."""
+        self.break_pending = False
+        """A page break ended the paragraph before: the next unit starts a page."""
 
     # ------------------------------------------------------------- inline
     def spans(self, element: Any, paragraph: Any) -> list[list[Span]]:
@@ -225,7 +248,10 @@ class _Reader:
                 elif tag == _w("w:noBreakHyphen"):
                     lines[-1].append(Span("-", bold, italic))
                 elif tag in (_w("w:br"), _w("w:cr")):
-                    if child.get(_w("w:type")) not in ("page", "column"):
+                    if child.get(_w("w:type")) == "page":
+                        text_before = any(s.text.strip() or s.image for line in lines for s in line)
+                        self.page_marks.append("after" if text_before else "before")
+                    elif child.get(_w("w:type")) != "column":
                         lines.append([])
                 elif tag == _w("w:sym"):
                     char = child.get(_w("w:char"), "")
@@ -285,8 +311,12 @@ class _Reader:
 
         paragraph = Paragraph(element, self.document)
         style = paragraph.style.name if paragraph.style is not None else ""
+        self.page_marks = []
         lines = [line for line in self.spans(element, paragraph) if line]
+        starts_page = self.break_pending or "before" in self.page_marks or _page_break_before(paragraph)
+        self.break_pending = "after" in self.page_marks or _ends_section(element)
         if not lines:
+            self.break_pending = self.break_pending or starts_page
             return [], style
         hint, level, ordered = "", 0, False
         heading = _HEADING_STYLE.match(style or "")
@@ -323,6 +353,7 @@ class _Reader:
         if hint in ("title", "heading") and len(units) > 1:
             joined = [s for line in lines for s in [*line, Span(" ")]][:-1]
             units = [Unit(joined, number, hint, level, ordered)]
+        units[0].page_break = starts_page
         return units, style
 
     def table_unit(self, element: Any, number: int) -> Unit:
@@ -460,6 +491,7 @@ def read_docx(path: Path) -> WordDocument:
         elif tag == _w("w:tbl"):
             number += 1
             units.append(reader.table_unit(element, number))
+            units[-1].page_break, reader.break_pending = reader.break_pending, False
         elif tag == _w("w:sdt"):
             # A content control: Word puts its table of contents in one.
             content = element.find(_w("w:sdtContent"))

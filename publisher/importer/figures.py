@@ -1,9 +1,16 @@
 """Figures the text states (``704.83亿元``, ``8.0%``, ``21.82公里``) as chart suggestions.
 
 Every number with a unit is listed with the sentence it came from. Numbers of
-one section that share a unit become a bar chart spec, the others of the
-section a KPI spec; all are commented out in ``source/charts/suggestions.yaml``
-so the project builds as it is, and enabling one is removing a ``# ``.
+one section that share their *whole* unit (``亿人次`` is not ``亿次``) become
+bar chart specs of at most :data:`MAX_BARS` bars, the others of the section a
+KPI spec; all are commented out in ``source/charts/suggestions.yaml`` so the
+project builds as it is, and enabling one is removing a ``# ``.
+
+A label is the noun phrase the text puts before the number (``地区生产总值``),
+or after it for counted things (``7个工地党支部``); a bare verb (``增长8.0%``)
+takes the subject of its sentence (``地区生产总值增长``). A figure with no such
+label in the text is listed but not charted: a chart never shows a label the
+text does not have.
 """
 
 from __future__ import annotations
@@ -15,24 +22,51 @@ from dataclasses import dataclass
 from .model import Heading, ListItem, Paragraph, spans_text
 from .structure import SENTENCE_END, display_width
 
-UNITS_ZH = sorted(
+BASE_UNITS_ZH = sorted(
     """
-    万亿元 亿美元 万美元 亿元 万元 千元 美元 元 亿 万 %  ％ ‰ 个百分点 百分点 倍
-    平方公里 万平方米 平方米 立方米 公里 千米 米 万亩 亩 公顷 万吨 吨 千克 公斤
-    万千瓦 千瓦时 千瓦 兆瓦 万人次 人次 万人 万户 人 户 家 个 件 场次 场 项 条 所 处 座 栋 幢
-    套 辆 台 名 宗 批 株 棵 份 篇 部 册 间 张 位 支 期 班 届 天 小时 分钟
+    美元 元 % ％ ‰ 个百分点 百分点 倍
+    平方公里 平方千米 平方米 立方米 公里 千米 米 亩 公顷 吨 千克 公斤
+    千瓦时 千瓦 兆瓦 人次 次 人 户 家 个 件 场次 场 项 条 所 处 座 栋 幢
+    套 辆 台 名 宗 批 株 棵 份 篇 部 册 间 张 位 支 期 班 届 天 小时 分钟 标箱 艘 架 辆次 床 张床
     """.split(),
     key=len,
     reverse=True,
 )
+MAGNITUDES_ZH = ("万亿", "亿", "万", "千")
+"""``亿`` in ``1.2亿人次``: part of the unit, never the whole of it when a unit follows."""
+UNITS_ZH = [*BASE_UNITS_ZH, *MAGNITUDES_ZH]
+MAX_BARS = 12
+"""More bars than this do not print legibly on a page: a larger group is split."""
 UNITS_EN = ["percent", "per cent", "%", "million", "billion", "km", "kilometres", "kilometers", "miles", "people"]
 _NUMBER = r"(?<![0-9０-９.．第])([0-9０-９]+(?:[,，][0-9]{3})*(?:[.．][0-9０-９]+)?)"
-_ZH_FIGURE = re.compile(_NUMBER + r"\s*(?:余|多)?\s*(" + "|".join(re.escape(u) for u in UNITS_ZH) + r")(?![0-9０-９])")
+_ZH_FIGURE = re.compile(
+    _NUMBER
+    + r"\s*(?:余|多)?\s*((?:"
+    + "|".join(MAGNITUDES_ZH)
+    + r")?(?:余|多)?(?:"
+    + "|".join(re.escape(u) for u in BASE_UNITS_ZH)
+    + r")|(?:"
+    + "|".join(MAGNITUDES_ZH)
+    + r"))(?![0-9０-９])"
+)
 _EN_FIGURE = re.compile(_NUMBER + r"\s*(" + "|".join(re.escape(u) for u in UNITS_EN) + r")(?![A-Za-z])")
 _FILLER_END = re.compile(
-    r"(同比|分别|全年|累计|总计|合计|共计|共|均|达到|达|约|近|超过|超|逾|多达|为|是|了|有|至|到|以上|左右|余)+$"
+    r"(同比|分别|全年|累计|总计|合计|共计|共|均|达到|达|约|近|超过|超|逾|多达|为|是|了|有|至|到|以上|左右|余|预计|突破|"
+    r"提高到|提高|提升到|提升|上升到|上升|下降到|降低到|降至|控制在|保持在|稳定在|占|比重|已|再|又|新|累|可|将|的)+$"
 )
-_FILLER_START = re.compile(r"^(其中|以及|全年|辖区|累计|共计)+")
+_FILLER_START = re.compile(
+    r"^(其中|以及|全年|辖区|累计|共计|全省|全市|全区|全县|全镇|全街道|本年度|今年|去年|上年|预计|实现|完成|同比|比上年|较上年|"
+    r"达到|共|已|并|且|还|再|同时|此外)+"
+)
+_VERBS = frozenset(
+    "增长 下降 增加 减少 提高 提升 降低 上升 下跌 回落 增幅 降幅 扩大 缩小 突破 达到 完成 实现 超过 新增 达 为 占 "
+    "拆除 推进 正在推进 开展 举办 投入 签约 新建 建成 改造 服务 培训 扶持 纳税 发放 办理 引进 入驻 覆盖".split()
+)
+"""Words that are not a label on their own (``增长8.0%``)."""
+_CHANGES = frozenset("增长 下降 增加 减少 提高 提升 降低 上升 下跌 回落".split())
+"""Verbs of change that take the subject of their sentence as a label (``地区生产总值增长``)."""
+_BAD_START = tuple("、，,；;：:的了和及与或对从把被以于是为")
+_BAD_END = tuple("的和及与或、在对从把被以于")
 _CLAUSE_SPLIT = re.compile(r"[，,；;：:。！？!?（(）)]")
 _EN_FILLER = frozenset(
     "a an the of was were is are be been has have had by to for in on at and which with about some".split()
@@ -120,15 +154,27 @@ def _label(sentence: str, start: int, end: int, unit: str, pattern: re.Pattern[s
             after_words = after_words[1:5]
             while after_words and after_words[-1].lower() in _EN_FILLER:
                 after_words.pop()
-            return " ".join(after_words) or "(label)"
-        return " ".join(words[-5:]) or " ".join(after_words[:5]) or "(label)"
+            return " ".join(after_words)
+        return " ".join(words[-5:]) or " ".join(after_words[:5])
     listed = bool(_CONJUNCTION_END.search(before.strip()))
-    before = _FILLER_END.sub("", _FILLER_START.sub("", before.strip()))
-    if (unit in MEASURE_WORDS or listed or len(before) < 2) and len(after) >= 2:
+    before = _FILLER_END.sub("", _FILLER_START.sub("", before.strip().lstrip("、，,；;")))
+    base = unit.lstrip("万亿千") or unit
+    if (base in MEASURE_WORDS or listed or len(before) < 2) and len(after) >= 2 and noun_phrase(after[:MAX_LABEL]):
         return _shorten(after, keep_end=False)
-    if len(before) <= 2 and len(after) >= 2:
+    if len(before) <= 2 and len(after) >= 2 and noun_phrase(after):
         return _shorten(before + after, keep_end=False)  # 投入 + 推进佛山中医院扩建项目
-    return _shorten(before) or _shorten(after, keep_end=False) or "（未命名）"
+    return _shorten(before) or _shorten(after, keep_end=False)
+
+
+def noun_phrase(label: str) -> bool:
+    """Whether a label can name a bar: a phrase from the text, not a verb, not starting or ending mid-phrase."""
+    core = label.strip("“”\"'《》（）()")
+    letters = [c for c in core if "\u4e00" <= c <= "\u9fff" or c.isalpha()]
+    if len(letters) < 2 or label.startswith(_BAD_START) or label.endswith(_BAD_END):
+        return False
+    if core in _VERBS or _FILLER_END.sub("", core) in _VERBS or not _FILLER_END.sub("", core):
+        return False
+    return not any(core == verb + rest for verb in _VERBS for rest in ("", "了", "到", "至"))
 
 
 def find_figures(blocks: list[tuple[object, int]], lang: str) -> list[Figure]:
@@ -143,6 +189,7 @@ def find_figures(blocks: list[tuple[object, int]], lang: str) -> list[Figure]:
         if not isinstance(block, Paragraph | ListItem):
             continue
         for sentence in sentences(spans_text(block.spans), lang):
+            subject = ""
             for match in pattern.finditer(sentence):
                 written = match.group(1)
                 try:
@@ -151,6 +198,12 @@ def find_figures(blocks: list[tuple[object, int]], lang: str) -> list[Figure]:
                     continue
                 unit = match.group(2)
                 label = _label(sentence, match.start(), match.end(), unit, pattern, lang)
+                if lang != "en" and label in _CHANGES and subject:
+                    label = _shorten(subject + label)  # 地区生产总值704.83亿元，增长8.0%: 地区生产总值增长
+                if lang != "en" and not noun_phrase(label):
+                    label = ""
+                elif label and label not in _VERBS:
+                    subject = label
                 figures.append(Figure(written, value, unit, label, sentence, section, line))
     return figures
 
@@ -204,29 +257,32 @@ def suggestions_yaml(figures: list[Figure], report: str = "source/report.md") ->
         lines.append(f"## ── {_comment(section) or '(before the first heading)'} ({where})")
         by_unit: dict[str, list[Figure]] = {}
         for figure in found:
-            by_unit.setdefault(figure.unit, []).append(figure)
+            if figure.label:
+                by_unit.setdefault(figure.unit, []).append(figure)
         singles: list[Figure] = []
         for unit, same in by_unit.items():
             if len(same) < 2:
                 singles.extend(same)
                 continue
-            count += 1
-            title = f"{_short(section) or '主要数据'}（{unit}）"
-            labels = [f.label for f in same]
-            kind = "hbar" if max(display_width(label) for label in labels) > 12 else "bar"
-            lines += [
-                "#",
-                f"# - id: figure-{count}",
-                f"#   type: {kind}",
-                f"#   title: {_yaml_text(title)}",
-                f"#   unit: {_yaml_text(unit)}",
-                f"#   source: {_yaml_text(_comment(section))}",
-                f"#   labels: [{', '.join(_yaml_text(label) for label in labels)}]",
-                f"#   values: [{', '.join(_number(f.written) for f in same)}]",
-                f"#   value_labels: [{', '.join(_yaml_text(f.written) for f in same)}]",
-            ]
-            lines += [f"##   {f.written}{f.unit}: “{_comment(f.sentence)}” ({report}:{f.line})" for f in same]
-        if singles:
+            for part, chunk in enumerate(chunks(same, MAX_BARS), start=1):
+                count += 1
+                suffix = f"，{part}" if len(same) > MAX_BARS else ""
+                title = f"{_short(section) or '主要数据'}（{unit}{suffix}）"
+                labels = [f.label for f in chunk]
+                kind = "hbar" if max(display_width(label) for label in labels) > 12 else "bar"
+                lines += [
+                    "#",
+                    f"# - id: figure-{count}",
+                    f"#   type: {kind}",
+                    f"#   title: {_yaml_text(title)}",
+                    f"#   unit: {_yaml_text(unit)}",
+                    f"#   source: {_yaml_text(_comment(section))}",
+                    f"#   labels: [{', '.join(_yaml_text(label) for label in labels)}]",
+                    f"#   values: [{', '.join(_number(f.written) for f in chunk)}]",
+                    f"#   value_labels: [{', '.join(_yaml_text(f.written) for f in chunk)}]",
+                ]
+                lines += [f"##   {f.written}{f.unit}: “{_comment(f.sentence)}” ({report}:{f.line})" for f in chunk]
+        for chunk in chunks(singles, MAX_BARS):
             count += 1
             lines += [
                 "#",
@@ -236,11 +292,30 @@ def suggestions_yaml(figures: list[Figure], report: str = "source/report.md") ->
                 f"#   source: {_yaml_text(_comment(section))}",
                 "#   items:",
             ]
-            for figure in singles:
+            for figure in chunk:
                 lines += [
                     f"#     - label: {_yaml_text(figure.label)}",
                     f"#       value: {_number(figure.written)}",
                     f"#       unit: {_yaml_text(figure.unit)}",
                     f"##        {figure.written}{figure.unit}: “{_comment(figure.sentence)}” ({report}:{figure.line})",
                 ]
+        unlabelled = [f for f in found if not f.label]
+        if unlabelled:
+            lines.append("## Not charted (no label for them in the text):")
+            lines += [f"##   {f.written}{f.unit}: “{_comment(f.sentence)}” ({report}:{f.line})" for f in unlabelled]
     return "\n".join(lines) + "\n"
+
+
+def chunks(items: list[Figure], size: int) -> list[list[Figure]]:
+    """``items`` in consecutive groups of at most ``size``, as even as possible."""
+    if len(items) <= size:
+        return [items] if items else []
+    parts = -(-len(items) // size)
+    base, extra = divmod(len(items), parts)
+    out: list[list[Figure]] = []
+    start = 0
+    for i in range(parts):
+        end = start + base + (1 if i < extra else 0)
+        out.append(items[start:end])
+        start = end
+    return out

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from .decisions import Decision
+
 
 @dataclass
 class Span:
@@ -54,6 +56,12 @@ class Unit:
     """Table cells (``table``): rows of cells of spans; the first row is the header."""
     joined: int = 0
     """How many broken input lines were joined into this one."""
+    col: int = 1
+    """1-based column where its text starts on :attr:`line` (after an indent)."""
+    page_break: bool = False
+    """A manual page break comes before it (Word)."""
+    why: str = ""
+    """What the reader made of it, when it is not a plain paragraph (``an HTML <table> block``)."""
 
     @property
     def text(self) -> str:
@@ -71,6 +79,10 @@ class Dropped:
     """The line as it was."""
     reason: str
     """Why, as the summary says it: ``page furniture``, ``heading of the notes (…)``, ``the table of contents (…)``."""
+    why: str = ""
+    """What showed it (for ``--explain``): the pattern it matched, its place."""
+    confidence: float = 0.95
+    """How sure the importer is that the line is not part of the report (see :mod:`.decisions`)."""
 
 
 @dataclass
@@ -161,11 +173,26 @@ class FrontLine:
     """A line of the title block, which goes into the front matter."""
 
     role: str
-    """``title``, ``subtitle``, ``organisation`` (a byline) or ``date``."""
+    """``title``, ``subtitle``, ``organisation`` (a byline, a speaker) or ``date``."""
     text: str
     """The line as written."""
     line: int
     """Input line."""
+    col: int = 1
+    """Input column where the text starts."""
+    value: str = ""
+    """What goes into the front matter when it differs from :attr:`text` (a date without its brackets)."""
+    closing: bool = False
+    """From the signature at the end of the text rather than the title block."""
+    why: str = ""
+    """What showed its role (for ``--explain``)."""
+    confidence: float = 0.95
+    """How sure the importer is of the role."""
+
+    @property
+    def meta_text(self) -> str:
+        """The text for the front matter."""
+        return self.value or self.text
 
 
 @dataclass
@@ -192,6 +219,8 @@ class Document:
     """Image files to write, by path in the project."""
     notes: list[str] = field(default_factory=list)
     """Things the user should know about the import, one sentence each."""
+    decisions: list[Decision] = field(default_factory=list)
+    """What each piece of the input became and why (``--explain``), in input order."""
 
     def headings(self) -> list[Heading]:
         """Every heading in reading order."""
