@@ -58,6 +58,11 @@ $(STAMP): pyproject.toml scripts/system-deps.sh
 clean:
 	rm -rf out $(VENV) .pytest_cache .mypy_cache .ruff_cache
 
+# Import: a 20,000-character work report, three ways (web paste, hard-wrapped PDF text with and without indents).
+.PHONY: bench-import
+bench-import: $(STAMP)
+	$(BIN)/python bench/bench_import.py
+
 # Watch mode: warm rebuilds, memory over 50 rebuilds, Typst as a reference (pip install typst).
 .PHONY: bench-watch
 bench-watch: $(STAMP)

@@ -22,12 +22,11 @@ TARGET_SECONDS = 2.0
 TARGET_MIB = 250.0
 
 
-def cold_build(output: Path, cache: bool = True, project_root: Path = REPO) -> tuple[float, float]:
-    """One build of ``project_root`` (the sample) in a new process: (seconds, peak MiB)."""
+def run_publisher(*args: str) -> tuple[float, float]:
+    """``python -m publisher ARGS`` in a new process: (seconds, peak MiB); exits when it fails."""
     started = time.perf_counter()
-    cache_flag = [] if cache else ["--no-cache"]
     proc = subprocess.Popen(
-        [sys.executable, "-m", "publisher", "build", str(project_root), "-o", str(output), *cache_flag],
+        [sys.executable, "-m", "publisher", *args],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
     )
@@ -35,8 +34,13 @@ def cold_build(output: Path, cache: bool = True, project_root: Path = REPO) -> t
     seconds = time.perf_counter() - started
     if os.waitstatus_to_exitcode(status) != 0:
         assert proc.stderr is not None
-        sys.exit(f"build failed: {proc.stderr.read().decode()}")
+        sys.exit(f"publisher {args[0]} failed: {proc.stderr.read().decode()}")
     return seconds, usage.ru_maxrss / 1024
+
+
+def cold_build(output: Path, cache: bool = True, project_root: Path = REPO) -> tuple[float, float]:
+    """One build of ``project_root`` (the sample) in a new process: (seconds, peak MiB)."""
+    return run_publisher("build", str(project_root), "-o", str(output), *([] if cache else ["--no-cache"]))
 
 
 def warm_builds(output: Path, runs: int) -> list[float]:
