@@ -16,9 +16,8 @@ from __future__ import annotations
 
 import typing
 
-__version__ = "0.1.0"
-
 from .api import CheckResult, ThemeCheck, build, build_editions, build_with, check, import_report
+from .data import VERSION as __version__
 from .editions import Edition
 from .errors import Diagnostics, EnvironmentProblem, Pos, PublisherError
 from .options import BuildOptions

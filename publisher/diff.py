@@ -922,10 +922,10 @@ def render_report(comparison: Comparison, max_pages: int = 40) -> str:
             )
             out.append(_pair_html(comparison, page, scale=0.6) + "</section>")
         out.append("</details>")
-    from . import __version__
+    from .data import VERSION
 
     stamp = datetime.now().strftime("%Y-%m-%d %H:%M:%S")
-    out.append(f"<footer>publisher {e(__version__)} · report written {stamp}</footer></body></html>\n")
+    out.append(f"<footer>publisher {e(VERSION)} · report written {stamp}</footer></body></html>\n")
     return "\n".join(out)
 
 

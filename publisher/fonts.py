@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from . import fontstore
-from .theme import FONT_ROLES, FONTS_DIR
+from .data import FONT_ROLES, FONTS_DIR
 
 BUNDLED: dict[str, Path] = {}
 """Bundled family → its regular file."""

@@ -122,7 +122,7 @@ def font_dir() -> Path:
 
 def install_command() -> str:
     """The one command that installs the full faces, for hints."""
-    from .theme import PACKAGE_ROOT
+    from .data import PACKAGE_ROOT
 
     if (PACKAGE_ROOT / "Makefile").is_file() and (PACKAGE_ROOT / "scripts").is_dir():
         return "make fonts"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import platform
 from pathlib import Path
 
-from .theme import FONT_ROLES, FONTS_DIR
+from .data import FONT_ROLES, FONTS_DIR
 
 
 def _face(path: Path | None, index: int) -> str:
@@ -22,10 +22,11 @@ def info_lines() -> list[str]:
     """Versions of the parts, the font store, and the font files behind each role."""
     import matplotlib
 
-    from . import __version__, fontstore
+    from . import fontstore
+    from .data import VERSION
     from .engine.weasyprint.info import library_versions
 
-    lines = [f"publisher {__version__}", f"Python {platform.python_version()}"]
+    lines = [f"publisher {VERSION}", f"Python {platform.python_version()}"]
     lines += [f"{name} {version}" for name, version in library_versions().items()]
     lines.append(f"matplotlib {matplotlib.__version__}")
     lines.append("bundled fonts (GB 2312 and common Big5):")

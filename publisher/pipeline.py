@@ -29,6 +29,7 @@ from . import charts
 from .charts.cache import ChartCache, chart_key
 from .charts.check import check_spec
 from .charts.crosscheck import cross_check, stated_numbers
+from .data import STYLES_DIR
 from .editions import Edition, check_edition, select, source_date
 from .errors import Diagnostics, Pos, PublisherError, did_you_mean
 from .fonts import publisher_faces, region, substitutes
@@ -41,7 +42,7 @@ from .output import Writer, Written, make_writer
 from .parse import build_model
 from .resources import resolve_images
 from .source import Source, load_source
-from .theme import STYLES_DIR, Theme, load_theme
+from .theme import Theme, load_theme
 from .typeset.glyphs import check_glyphs
 
 Progress = Callable[[str], None]

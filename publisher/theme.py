@@ -13,47 +13,22 @@ properties) and the charts, so the two always agree.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from . import yamlpos
 from .charts import ChartStyle
+from .data import FONT_ROLES, FONTS_DIR, PACKAGE_ROOT, STYLES_DIR
 from .errors import EnvironmentProblem, Pos, PublisherError, did_you_mean
 from .tokens import check_used as check_tokens_used
 from .tokens import css_value
 from .tokens import validate as validate_tokens
 
+__all__ = ["FONTS_DIR", "FONT_ROLES", "PACKAGE_ROOT", "STYLES_DIR", "Theme", "load_theme"]
 
-def _package_data(package: str) -> Path:
-    """The folder of a data package: a real folder, for WeasyPrint, fontconfig and Jinja to read."""
-    found = resources.files(package)
-    if not isinstance(found, Path) or not found.is_dir():
-        raise EnvironmentProblem(
-            f"the publisher's {package} is not a folder on disk ({found})",
-            hint="install the publisher as a package (pip install publisher), not as a zip file",
-        )
-    return found
-
-
-PACKAGE_ROOT = Path(__file__).resolve().parent.parent
-"""The folder holding the ``publisher`` package (a checkout's root when run from one)."""
-STYLES_DIR = _package_data("publisher.styles")
-"""The themes shipped with the publisher (``styles/`` of the repository)."""
-FONTS_DIR = _package_data("publisher.assets") / "fonts"
-"""The bundled fonts (``assets/fonts/`` of the repository)."""
 BASE_THEME = "base"
 THEME_FILE = "theme.yaml"
 THEME_KEYS = ("description", "extends", "checks")
-
-# Font roles and the bundled files that serve them.
-FONT_ROLES: dict[str, tuple[str, str]] = {
-    "body": ("Publisher Serif", "PublisherSerif-Regular.otf"),
-    "body-bold": ("Publisher Serif", "PublisherSerif-Bold.otf"),
-    "heading": ("Publisher Sans", "PublisherSans-Bold.otf"),
-    "figure": ("Publisher Sans", "PublisherSans-Regular.otf"),
-    "kai": ("Publisher Kai", "PublisherKai-Regular.ttf"),
-}
 
 
 @dataclass(frozen=True)

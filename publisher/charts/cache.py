@@ -49,7 +49,7 @@ def _code_hash() -> str:
 
 def chart_key(spec: ChartSpec, style: ChartStyle) -> str:
     """A hash of all that goes into drawing ``spec`` with ``style``."""
-    from .. import __version__
+    from ..data import VERSION
 
     fonts = []
     for path in style.font_files:
@@ -58,7 +58,7 @@ def chart_key(spec: ChartSpec, style: ChartStyle) -> str:
     payload = {
         "spec": _spec_fields(spec),
         "style": dataclasses.asdict(style) | {"font_files": fonts},
-        "publisher": __version__,
+        "publisher": VERSION,
         "code": _code_hash(),
         "matplotlib": _matplotlib_version(),
     }

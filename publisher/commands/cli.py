@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from .. import __version__
+from ..data import VERSION
 from ..errors import Diagnostics, failure
 from ..files import display_path
 from ..progress import TerminalProgress
@@ -48,7 +48,7 @@ def _info(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="publisher")
+@click.version_option(VERSION, prog_name="publisher")
 @click.option(
     "--info",
     is_flag=True,

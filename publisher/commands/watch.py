@@ -36,6 +36,7 @@ from typing import TextIO
 import watchfiles
 
 from .. import diff
+from ..data import FONTS_DIR, PACKAGE_ROOT, STYLES_DIR
 from ..errors import EnvironmentProblem, PublisherError, failure
 from ..files import display_path
 from ..options import BuildOptions
@@ -43,7 +44,6 @@ from ..output import Writer, make_writer
 from ..pipeline import BuildResult, build
 from ..progress import TerminalProgress
 from ..source import find_project
-from ..theme import FONTS_DIR, PACKAGE_ROOT, STYLES_DIR
 from .serve import PreviewPage, PreviewServer, PreviewState
 
 DEBOUNCE_MS = 500

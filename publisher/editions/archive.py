@@ -25,7 +25,7 @@ from datetime import datetime
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from .. import __version__
+from ..data import VERSION
 from ..errors import PublisherError
 from ..model import Meta
 
@@ -82,7 +82,7 @@ def manifest(
     meta: Meta, edition: str, zipped: bytes, entries: list[dict[str, Any]], made_with: dict[str, str]
 ) -> dict[str, Any]:
     """What made the archive PDF (``made_with``: the engine's versions) and what its source is."""
-    from ..theme import FONT_ROLES, FONTS_DIR
+    from ..data import FONT_ROLES, FONTS_DIR
 
     fonts = sorted({filename for _, filename in FONT_ROLES.values()})
     return {
@@ -90,7 +90,7 @@ def manifest(
         "name": meta.name,
         "title": meta.title,
         "edition": edition,
-        "made_with": {"publisher": __version__, **made_with},
+        "made_with": {"publisher": VERSION, **made_with},
         "fonts": {name: _sha256((FONTS_DIR / name).read_bytes()) for name in fonts},
         "source_zip": {"name": ZIP_NAME, "size": len(zipped), "sha256": _sha256(zipped)},
         "files": entries,
