@@ -11,6 +11,7 @@ their own).
 from __future__ import annotations
 
 import base64
+import dataclasses
 import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -47,6 +48,11 @@ class Rendered:
     """Every character the document may print (its HTML and its drawings): what a font subset must keep."""
     fonts: Mapping[str, list[str]]
     """The theme's font roles: the families tried in order for each."""
+    images: Mapping[str, str] = dataclasses.field(default_factory=dict)
+    """The address to load for each image of the text (a ``file:`` URI, or ``http(s)`` if allowed), by its
+    address as written."""
+    tokens: Mapping[str, Any] = dataclasses.field(default_factory=dict)
+    """The theme's design tokens (a writer that does not read the CSS reads them: the document grid …)."""
     edition: Edition | None = None
     date: datetime | None = None
     """The date of the document (``SOURCE_DATE_EPOCH``, else the front matter's), for editions that record one."""

@@ -42,8 +42,12 @@ class BuildOptions:
     """Build this edition (its paper, CSS, PDF settings and finishing) into ``<name>-<edition>``."""
 
     def output_path(self, root: Path, name: str, suffix: str = ".pdf") -> Path:
-        """Where the output of the report ``name`` in project ``root`` goes."""
-        if self.edition is not None:
+        """Where the output of the report ``name`` in project ``root`` goes.
+
+        An edition adds its name (``<name>-print.pdf``), but for the one named
+        after its format (``<name>.docx``).
+        """
+        if self.edition is not None and self.edition.name != self.edition.format:
             name = f"{name}-{self.edition.name}"
         if self.output is None:
             return root / "out" / f"{name}{suffix}"

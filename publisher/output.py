@@ -45,6 +45,9 @@ class Writer(Protocol):
 
     suffix: str
     """The file name extension of what it writes, e.g. ``.pdf``."""
+    office_charts: bool
+    """Charts drawn for an office document: text as outlines and a PNG besides
+    (:attr:`~publisher.charts.ChartStyle.office`), not for the engine's fonts."""
 
     def write(self, document: Rendered, options: BuildOptions, target: Path, diagnostics: Diagnostics) -> Written:
         """Write ``document`` to ``target`` atomically; add warnings to ``diagnostics``.
@@ -57,6 +60,7 @@ class Writer(Protocol):
 
 WRITERS: dict[str, str] = {
     "pdf": "publisher.engine.weasyprint.writer:PdfWriter",
+    "docx": "publisher.engine.docx.writer:DocxWriter",
 }
 """Output formats and the writer class of each (``module:Class``, imported when first used)."""
 

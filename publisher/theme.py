@@ -62,8 +62,8 @@ class Theme:
             lines.append(f"  --font-{role}: {names};")
         return ":root {\n" + "\n".join(lines) + "\n}\n"
 
-    def chart_style(self, paper: str, lang: str = "zh-CN") -> ChartStyle:
-        """Chart styling from the same tokens the CSS uses, with the words of ``lang``."""
+    def chart_style(self, paper: str, lang: str = "zh-CN", office: bool = False) -> ChartStyle:
+        """Chart styling from the same tokens the CSS uses, with the words of ``lang``; ``office``: for Word."""
         from .i18n import labels
 
         words = labels(lang)
@@ -81,6 +81,7 @@ class Theme:
             unit_label=words["unit"],
             up_label=words["up"],
             down_label=words["down"],
+            office=office,
         )
 
 

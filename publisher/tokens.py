@@ -35,12 +35,15 @@ SCHEMA: dict[str, str] = {
     **{f"page.{paper}.{key}": kind for paper in ("a4", "a5") for key, kind in _PAGE.items()},
     "size.body-pt": POINTS,
     "size.leading": NUMBER,
+    "grid.lines": NUMBER,
+    "grid.chars": NUMBER,
 }
 """Every token (dotted name) and its type; ``fonts.ROLE`` (a list of families) and
 ``official-faces.ROLE`` (the face a standard names for a role, read by a theme's check) are open to any role."""
 
-READ_BY_CODE = ("chart.", "page.", "color.text", "color.muted", "official-faces.")
-"""Tokens the charts or the templates read: used whatever the CSS says."""
+READ_BY_CODE = ("chart.", "page.", "color.text", "color.muted", "official-faces.", "grid.")
+"""Tokens the charts, the templates or the Word writer read (``grid``: lines a page and characters a line of
+the document grid): used whatever the CSS says."""
 FONT_ROLES_CHECKED = ("body", "heading", "kai", "title", "figure")
 """Font roles the glyph check reads."""
 

@@ -2,14 +2,15 @@
 # Install the system libraries the publisher needs, or say what to install.
 # WeasyPrint needs Pango; HarfBuzz's subsetter keeps font subsetting fast
 # (without it a build is ~10x slower); poppler-utils and qpdf read PDFs back in
-# the tests, Chromium checks the live preview. Fonts are bundled in
+# the tests, Chromium checks the live preview, LibreOffice (writer, no GUI)
+# opens the Word edition. Fonts are bundled in
 # assets/fonts/, so no system CJK font is needed.
 set -eu
 
 # Usage: system-deps.sh [runtime|test]. `runtime` is what building a report
 # needs; `test` adds the PDF readers and the browser the tests use.
 RUNTIME_PACKAGES="libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 python3-venv"
-TEST_PACKAGES="poppler-utils qpdf chromium unicode-data"
+TEST_PACKAGES="poppler-utils qpdf chromium unicode-data libreoffice-writer-nogui"
 case "${1:-runtime}" in
     test) DEBIAN_PACKAGES="$RUNTIME_PACKAGES $TEST_PACKAGES" ;;
     *) DEBIAN_PACKAGES="$RUNTIME_PACKAGES" ;;
@@ -19,8 +20,8 @@ if ! command -v dpkg-query >/dev/null 2>&1; then
     cat >&2 <<MSG
 publisher: not a Debian/Ubuntu system, so nothing was installed. Install:
   - Pango >= 1.44 and HarfBuzz with its subset library (libharfbuzz-subset)
-    Fedora: dnf install pango harfbuzz poppler-utils qpdf chromium
-    macOS:  brew install pango harfbuzz poppler qpdf (and Chromium for the preview tests)
+    Fedora: dnf install pango harfbuzz poppler-utils qpdf chromium libreoffice-writer
+    macOS:  brew install pango harfbuzz poppler qpdf (and Chromium and LibreOffice for the tests)
   - Python >= 3.11 with venv
 MSG
     exit 0

@@ -114,7 +114,8 @@ def render(pdf: Path, page: int, dpi: int, tmp_path: Path) -> Image.Image:
 
 def test_all_editions_are_written_under_their_names(built: Built) -> None:
     names = {name: r.output.name for name, r in built.results.items()}
-    assert names == {e: f"zumiao-2021-work-report-{e}.pdf" for e in ("print", "meeting", "archive", "booklet")}
+    pdfs = {e: f"zumiao-2021-work-report-{e}.pdf" for e in ("print", "meeting", "archive", "booklet")}
+    assert names == {**pdfs, "docx": "zumiao-2021-work-report.docx"}
     for name, item in built.results.items():
         assert item.warnings.warnings == [], name
 
@@ -126,7 +127,7 @@ def test_qpdf_check_passes(built: Built, edition: str) -> None:
     assert "No syntax or stream encoding errors found" in done.stdout
 
 
-@pytest.mark.parametrize("edition", ["print", "meeting", "archive", "booklet"])
+@pytest.mark.parametrize("edition", ["print", "meeting", "archive", "booklet", "docx"])
 def test_two_builds_are_byte_identical(built: Built, edition: str) -> None:
     assert built.pdf(edition).read_bytes() == built.again[edition].output.read_bytes()
 
@@ -408,7 +409,7 @@ def test_publisher_toml_changes_and_adds_editions(make_project: ProjectMaker) ->
     editions = load_editions(root)
     assert editions["meeting"].outline_depth == 1
     assert editions["web"].image_dpi == 96 and editions["web"].pdf_variant == "pdf/ua-1"
-    assert [e.name for e in select(editions, None)] == ["print", "meeting", "archive", "booklet", "web"]
+    assert [e.name for e in select(editions, None)] == ["print", "meeting", "archive", "booklet", "docx", "web"]
 
 
 @pytest.mark.parametrize(

@@ -51,6 +51,10 @@ class ChartStyle:
     """KPI change up (per document language)."""
     down_label: str = "同比下降"
     """KPI change down (per document language)."""
+    office: bool = False
+    """Draw for an office document (Word): text as outlines, so the SVG needs no font, and a PNG besides."""
+    office_dpi: int = 300
+    """Resolution of the PNG drawn for an office document."""
 
 
 @dataclass(frozen=True)
@@ -60,6 +64,8 @@ class Drawing:
     kind: str
     """``svg`` or ``html``."""
     markup: str
+    png: bytes = b""
+    """The same drawing as PNG, for an office document (:attr:`ChartStyle.office`); empty otherwise."""
 
 
 Draw = Callable[[ChartSpec, ChartStyle], Drawing]

@@ -74,16 +74,18 @@ class ChartCache:
         self.hits = 0
         self.misses = 0
 
-    def get(self, key: str) -> Drawing | None:
+    def get(self, key: str, png: bool = False) -> Drawing | None:
+        """The drawing stored under ``key`` (with its PNG when ``png``), or ``None``."""
         if self.folder is not None:
             for kind, ext in _EXTENSIONS.items():
                 path = self.folder / f"{key}{ext}"
                 try:
                     markup = path.read_text(encoding="utf-8")
+                    raster = (self.folder / f"{key}.png").read_bytes() if png and kind == "svg" else b""
                 except OSError:
                     continue
                 self.hits += 1
-                return Drawing(kind, markup)
+                return Drawing(kind, markup, raster)
         self.misses += 1
         return None
 
@@ -91,6 +93,8 @@ class ChartCache:
         if self.folder is None:
             return
         try:
+            if rendered.png:
+                write_atomic(self.folder / f"{key}.png", rendered.png, durable=False)
             write_atomic(self.folder / f"{key}{_EXTENSIONS[rendered.kind]}", rendered.markup.encode(), durable=False)
         except EnvironmentProblem:
             pass  # a cache that cannot be written only costs time

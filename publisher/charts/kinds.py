@@ -2,8 +2,9 @@
 
 Drawn kinds use matplotlib without pyplot and produce SVG whose text stays
 text (``svg.fonttype: none``) in the document's sans face, at the printed
-size. KPI cards and tables are HTML, so their text is crisp and selectable.
-No kind draws a value axis: the only numbers printed are those of the spec.
+size; for an office document (:attr:`ChartStyle.office`) the text is drawn as
+outlines and a PNG comes with the SVG. KPI cards and tables are HTML, so their
+text is crisp and selectable. No kind draws a value axis: the only numbers printed are those of the spec.
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ def _figure(spec: ChartSpec, style: ChartStyle) -> Iterator[tuple[Any, Any]]:
     for path in style.font_files:
         font_manager.fontManager.addfont(str(path))
     rc: Any = {
-        "svg.fonttype": "none",
+        "svg.fonttype": "path" if style.office else "none",
         "svg.hashsalt": "publisher",
         "font.family": [style.font_family],
         "font.size": style.font_size,
@@ -61,8 +62,8 @@ def _figure(spec: ChartSpec, style: ChartStyle) -> Iterator[tuple[Any, Any]]:
         yield fig, ax
 
 
-def _to_svg(fig: Any, spec: ChartSpec) -> Drawing:
-    """The figure as SVG: no XML prologue or metadata, ids unique per chart."""
+def _to_svg(fig: Any, spec: ChartSpec, style: ChartStyle) -> Drawing:
+    """The figure as SVG: no XML prologue or metadata, ids unique per chart; with a PNG for an office document."""
     fig.tight_layout(pad=0.4)
     buf = io.StringIO()
     fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": None}, transparent=True)
@@ -72,7 +73,13 @@ def _to_svg(fig: Any, spec: ChartSpec) -> Drawing:
     prefix = "chart-" + re.sub(r"[^\w-]", "_", spec.id) + "-"
     svg = re.sub(r'\bid="([^"]+)"', lambda m: f'id="{prefix}{m[1]}"', svg)
     svg = re.sub(r'(href="#|url\(#)([^")]+)', lambda m: f"{m[1]}{prefix}{m[2]}", svg)
-    return Drawing("svg", svg)
+    png = b""
+    if style.office:
+        raster = io.BytesIO()
+        fig.savefig(raster, format="png", dpi=style.office_dpi, transparent=False, facecolor="white",
+                    metadata={"Software": None})  # fmt: skip
+        png = raster.getvalue()
+    return Drawing("svg", svg, png)
 
 
 def _clean_axes(ax: Any, value_axis: str) -> None:
@@ -113,7 +120,7 @@ def bar(spec: ChartSpec, style: ChartStyle) -> Drawing:
         ax.set_ylim(0, max(spec.values) * 1.18)
         _clean_axes(ax, "y")
         _unit_note(ax, spec, style)
-        return _to_svg(fig, spec)
+        return _to_svg(fig, spec, style)
 
 
 def hbar(spec: ChartSpec, style: ChartStyle) -> Drawing:
@@ -130,7 +137,7 @@ def hbar(spec: ChartSpec, style: ChartStyle) -> Drawing:
         ax.set_xlim(0, max(spec.values) * 1.15)
         _clean_axes(ax, "x")
         _unit_note(ax, spec, style)
-        return _to_svg(fig, spec)
+        return _to_svg(fig, spec, style)
 
 
 def grouped(spec: ChartSpec, style: ChartStyle) -> Drawing:
@@ -152,7 +159,7 @@ def grouped(spec: ChartSpec, style: ChartStyle) -> Drawing:
         ax.legend(frameon=False, loc="upper right", ncols=n)
         _clean_axes(ax, "y")
         _unit_note(ax, spec, style)
-        return _to_svg(fig, spec)
+        return _to_svg(fig, spec, style)
 
 
 def stacked(spec: ChartSpec, style: ChartStyle) -> Drawing:
@@ -176,7 +183,7 @@ def stacked(spec: ChartSpec, style: ChartStyle) -> Drawing:
         ax.legend(frameon=False, loc="lower right", bbox_to_anchor=(1, 1), ncols=len(spec.series))
         _clean_axes(ax, "x")
         _unit_note(ax, spec, style)
-        return _to_svg(fig, spec)
+        return _to_svg(fig, spec, style)
 
 
 def _is_dark(colour: str) -> bool:
@@ -213,7 +220,7 @@ def line(spec: ChartSpec, style: ChartStyle) -> Drawing:
             ax.legend(frameon=False, loc="upper left", ncols=len(series))
         _clean_axes(ax, "y")
         _unit_note(ax, spec, style)
-        return _to_svg(fig, spec)
+        return _to_svg(fig, spec, style)
 
 
 def donut(spec: ChartSpec, style: ChartStyle) -> Drawing:
@@ -228,7 +235,7 @@ def donut(spec: ChartSpec, style: ChartStyle) -> Drawing:
         labels = [f"{lab}  {_label(spec, i)}{spec.unit}" for i, lab in enumerate(spec.labels)]
         ax.legend(wedges, labels, frameon=False, loc="center left", bbox_to_anchor=(1.0, 0.5),
                   handlelength=1, handleheight=1)  # fmt: skip
-        return _to_svg(fig, spec)
+        return _to_svg(fig, spec, style)
 
 
 def progress(spec: ChartSpec, style: ChartStyle) -> Drawing:
@@ -247,7 +254,7 @@ def progress(spec: ChartSpec, style: ChartStyle) -> Drawing:
         ax.set_xlim(0, end * 1.35)
         _clean_axes(ax, "x")
         ax.spines["left"].set_visible(False)
-        return _to_svg(fig, spec)
+        return _to_svg(fig, spec, style)
 
 
 def waffle(spec: ChartSpec, style: ChartStyle) -> Drawing:
@@ -279,7 +286,7 @@ def waffle(spec: ChartSpec, style: ChartStyle) -> Drawing:
             # as tall as the squares need, not the default chart height
             ratio = (y_range[1] - y_range[0]) / (x_range[1] - x_range[0])
             fig.set_size_inches(style.width_mm * MM, style.width_mm * MM * ratio + 0.12)
-        return _to_svg(fig, spec)
+        return _to_svg(fig, spec, style)
 
 
 def kpi(spec: ChartSpec, style: ChartStyle) -> Drawing:

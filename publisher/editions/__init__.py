@@ -1,11 +1,11 @@
 """Editions: one source, several outputs, each made for one job.
 
-An :class:`Edition` says how a report is turned into one PDF: page bleed and
-printer's marks, the PDF variant (PDF/A, PDF/UA), tags, the output intent,
-attached source files, bookmarks, booklet imposition. Four are built in
-(:data:`BUILTIN`: ``print``, ``meeting``, ``archive``, ``booklet``); a
-project changes them, or adds its own, in ``publisher.toml``
-(:mod:`.config`).
+An :class:`Edition` says how a report is turned into one file: for a PDF, page
+bleed and printer's marks, the PDF variant (PDF/A, PDF/UA), tags, the output
+intent, attached source files, bookmarks, booklet imposition; or another
+format (``docx``: a Word document). Five are built in (:data:`BUILTIN`:
+``print``, ``meeting``, ``archive``, ``booklet``, ``docx``); a project changes
+them, or adds its own, in ``publisher.toml`` (:mod:`.config`).
 
 An edition is plain data (picklable): the theme turns it into CSS (its
 ``edition.html.j2`` template), the writer into engine options, and
@@ -46,6 +46,24 @@ PDF_VARIANTS = (
 )
 """The ``pdf_variant`` values WeasyPrint 70 knows."""
 
+FORMATS = ("pdf", "docx")
+"""What an edition can be written as (each has a writer in :data:`publisher.output.WRITERS`)."""
+PDF_ONLY = (
+    "bleed_mm",
+    "marks",
+    "pdf_variant",
+    "tagged",
+    "output_intent",
+    "output_profile",
+    "attach_source",
+    "impose",
+    "outline_depth",
+    "show_outline",
+    "image_dpi",
+    "jpeg_quality",
+    "min_image_dpi",
+)
+"""Edition keys that only mean something for a PDF."""
 MARKS = ("", "crop", "cross", "crop cross")
 IMPOSITIONS = ("", "saddle-stitch")
 OUTPUT_INTENTS = ("", "srgb")
@@ -58,6 +76,8 @@ class Edition:
 
     name: str
     """The edition's name; the PDF is ``out/<report name>-<edition name>.pdf``."""
+    format: str = "pdf"
+    """``pdf``, or ``docx`` for a Word document (``out/<report name>.docx`` for the edition named ``docx``)."""
     description: str = ""
     """What the edition is for (shown by the docs and ``--help``)."""
     paper: str = ""
@@ -138,6 +158,11 @@ BUILTIN: dict[str, Edition] = {
         paper="A5",
         impose="saddle-stitch",
     ),
+    "docx": Edition(
+        name="docx",
+        format="docx",
+        description="a Word document colleagues can edit, and `publisher import --update` reads back",
+    ),
 }
 """The built-in editions, before ``publisher.toml`` changes them."""
 
@@ -145,6 +170,7 @@ BUILTIN: dict[str, Edition] = {
 def check_edition(edition: Edition, root: Path, where: Callable[[str], Pos | None] = lambda _: None) -> None:
     """Check the values that have a fixed set of choices, and the files an edition names."""
     choices: dict[str, Sequence[str]] = {
+        "format": FORMATS,
         "paper": PAPERS,
         "marks": MARKS,
         "impose": IMPOSITIONS,
@@ -159,6 +185,14 @@ def check_edition(edition: Edition, root: Path, where: Callable[[str], Pos | Non
                 where(key),
                 did_you_mean(value, [v for v in valid if v]),
             )
+    if edition.format != "pdf":
+        for key in PDF_ONLY:
+            if getattr(edition, key) != getattr(Edition(edition.name), key):
+                raise PublisherError(
+                    f"editions.{edition.name}.{key}: only a PDF has it, this edition is a {edition.format}",
+                    where(key),
+                    'remove it, or make the edition a PDF (format = "pdf")',
+                )
     for key in ("bleed_mm", "outline_depth", "image_dpi", "jpeg_quality", "min_image_dpi", "max_mb"):
         if getattr(edition, key) < 0:
             raise PublisherError(f"editions.{edition.name}.{key}: must not be negative", where(key))

@@ -89,6 +89,7 @@ class PdfWriter:
     """
 
     suffix = ".pdf"
+    office_charts = False
 
     def __init__(self, incremental: bool = True, patched: bool = True) -> None:
         require()
