@@ -8,6 +8,7 @@ The public API (``docs/api.md``)::
     results = publisher.build_editions("reports/2021", ["print", "archive"])
     report = publisher.check("reports/2021")
     imported = publisher.import_report("报告.docx", "reports/2022")
+    edits = publisher.update_from_word("reports/2021", "改过的.docx", write=True)
 
 The command line (:mod:`publisher.commands.cli`) calls these and nothing else.
 """
@@ -16,14 +17,24 @@ from __future__ import annotations
 
 import typing
 
-from .api import CheckResult, ThemeCheck, build, build_editions, build_with, check, import_report
+from .api import (
+    CheckResult,
+    ThemeCheck,
+    build,
+    build_editions,
+    build_with,
+    check,
+    import_report,
+    restore_from_word,
+    update_from_word,
+)
 from .data import VERSION as __version__
 from .editions import Edition
 from .errors import Diagnostics, EnvironmentProblem, Pos, PublisherError
 from .options import BuildOptions
 
 if typing.TYPE_CHECKING:
-    from .importer import ImportReport
+    from .importer import ImportReport, WordUpdate
     from .pipeline import BuildResult
 
 
@@ -37,6 +48,10 @@ def __getattr__(name: str) -> typing.Any:
         from .importer import ImportReport
 
         return ImportReport
+    if name == "WordUpdate":
+        from .importer import WordUpdate
+
+        return WordUpdate
     raise AttributeError(f"module 'publisher' has no attribute {name!r}")
 
 
@@ -51,10 +66,13 @@ __all__ = [
     "Pos",
     "PublisherError",
     "ThemeCheck",
+    "WordUpdate",
     "__version__",
     "build",
     "build_editions",
     "build_with",
     "check",
     "import_report",
+    "restore_from_word",
+    "update_from_word",
 ]

@@ -21,7 +21,7 @@ from .options import BuildOptions
 
 if typing.TYPE_CHECKING:
     from .checks import Rule
-    from .importer import ImportReport
+    from .importer import ImportReport, WordUpdate
     from .output import Writer
     from .pipeline import BuildResult
     from .typeset.lint import Fix
@@ -229,13 +229,33 @@ def import_report(
     """Import a ``.txt``, ``.md`` or ``.docx`` report as a project in ``output`` (default: the file's name, here).
 
     ``strict``: raise :class:`~publisher.importer.UncertainImport` and write nothing when a decision of the
-    import needs a person to confirm it (the report it carries lists them).
+    import needs a person to confirm it (the report it carries lists them). A Word document the publisher
+    wrote (``--edition docx``) is better given to :func:`restore_from_word` (``publisher import`` does that).
     """
     from .importer import import_file
 
     path = Path(file)
     out = Path(output) if output is not None else Path(path.stem or "report")
     return import_file(path, out, force=force, strict=strict)
+
+
+def restore_from_word(file: str | Path, output: str | Path | None = None, *, force: bool = False) -> WordUpdate:
+    """The project a Word document the publisher wrote (``--edition docx``) was made from, with the edits made in
+    Word, into ``output`` (default: the file's name, here): its source, chart specs and data, themes and
+    ``publisher.toml`` as they were, ``source/report.md`` with the document's text."""
+    from .importer.update import restore_project
+
+    path = Path(file)
+    return restore_project(path, Path(output) if output is not None else Path(path.stem or "report"), force=force)
+
+
+def update_from_word(project: str | Path, file: str | Path, *, write: bool = False) -> WordUpdate:
+    """Compare the Word edition ``file`` (edited in Word or WPS) with the source of ``project``: the changes,
+    each with its place in ``source/report.md``; ``write=True`` makes them there (the old report is kept as
+    ``report.md.bak``). Chart specs are never changed."""
+    from .importer.update import update_project
+
+    return update_project(Path(project), Path(file), write=write)
 
 
 __all__ = [
@@ -247,4 +267,6 @@ __all__ = [
     "build_with",
     "check",
     "import_report",
+    "restore_from_word",
+    "update_from_word",
 ]

@@ -202,7 +202,7 @@ class _Builder:
         return [n for n in out if not (isinstance(n, Text) and not n.text)]
 
 
-def _merge_run_in(blocks: list[Block], level: int) -> list[Block]:
+def merge_run_in(blocks: list[Block], level: int) -> list[Block]:
     """Attach each run-in heading of ``level`` to the paragraph that follows it."""
     if level <= 0:
         return blocks
@@ -250,7 +250,7 @@ def build_model(source: Source, diagnostics: Diagnostics) -> Document:
         if number == 0:
             diagnostics.warn(f"footnote [^{label}] is never referenced", note.pos)
         footnotes[label] = replace(note, number=number)
-    blocks = _numbered(_merge_run_in(blocks, source.meta.run_in_level))
+    blocks = _numbered(merge_run_in(blocks, source.meta.run_in_level))
     doc = Document(source.meta, blocks, source.root, footnotes)
     if source.meta.normalize and source.meta.lang.lower().startswith("zh"):
         doc = normalized(doc)

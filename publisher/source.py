@@ -103,7 +103,11 @@ def _guess_encoding(data: bytes) -> str:
 def load_source(project: Path) -> Source:
     """Read ``source/report.md`` and validate its front matter."""
     root = find_project(project)
-    main = read_text(root, MAIN_FILE)
+    return parse_source(root, read_text(root, MAIN_FILE))
+
+
+def parse_source(root: Path, main: SourceFile) -> Source:
+    """The report ``main`` of the project ``root`` (read from disk, or from elsewhere), front matter checked."""
     front = frontmatter.split(main.text)
     if front is None:
         raise PublisherError(

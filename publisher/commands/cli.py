@@ -282,36 +282,67 @@ def diff(ctx: click.Context, old: Path, new: Path, output: Path | None) -> None:
 @click.option("--force", is_flag=True, help="Write into OUTPUT even if it is not empty (same-named files replaced).")
 @click.option("--explain", is_flag=True, help="Print why each line of FILE became what it became.")
 @click.option("--strict", is_flag=True, help="Fail (and write nothing) when a decision needs a person to confirm it.")
+@click.option(
+    "--update",
+    "project",
+    type=click.Path(path_type=Path),
+    metavar="PROJECT",
+    help="FILE is PROJECT's Word edition, edited: show the changes made in Word (with --write, make them).",
+)
+@click.option("--write", is_flag=True, help="With --update: write the changes into PROJECT's source/report.md.")
 @click.pass_context
-def import_(ctx: click.Context, file: Path, output: Path | None, force: bool, explain: bool, strict: bool) -> None:
+def import_(
+    ctx: click.Context,
+    file: Path,
+    output: Path | None,
+    force: bool,
+    explain: bool,
+    strict: bool,
+    project: Path | None,
+    write: bool,
+) -> None:
     """Import FILE (.txt, .md or .docx) as a report project that `publisher build` turns into a PDF.
 
     It prints what it dropped and joined, the outline it found and the decisions
-    a person should confirm, each with its place in FILE.
+    a person should confirm, each with its place in FILE. A .docx written by
+    `publisher build --edition docx` gives back its project, with the edits made
+    in Word; `--update PROJECT` compares it with PROJECT's source instead.
     """
+    if write and project is None:
+        raise click.UsageError("--write goes with --update PROJECT")
 
     def body() -> int:
         from .. import api
-        from ..importer import UncertainImport
+        from ..importer import ImportReport, UncertainImport, WordUpdate
 
         source = display_path(file)
+
+        def show(report: ImportReport | WordUpdate, written: bool = True) -> None:
+            if explain:
+                for line in report.explain(source):
+                    click.echo(line)
+            for line in report.summary(source):
+                click.echo(line, err=True)
+            if written:
+                for rel in report.files:
+                    click.echo(f"wrote {display_path(report.out_dir / rel)}")
+                click.echo(f"next: publisher build {display_path(report.out_dir)}")
+
+        if project is not None:
+            update = api.update_from_word(project, file, write=write)
+            show(update, written=False)
+            return 1 if strict and update.uncertain() else 0
+        from ..importer.exported import is_exported
+
+        if is_exported(file):
+            show(api.restore_from_word(file, output, force=force))
+            return 0
         try:
             report = api.import_report(file, output, force=force, strict=strict)
         except UncertainImport as exc:
-            if explain:
-                for line in exc.report.explain(source):
-                    click.echo(line)
-            for line in exc.report.summary(source):
-                click.echo(line, err=True)
+            show(exc.report, written=False)
             raise
-        if explain:
-            for line in report.explain(source):
-                click.echo(line)
-        for line in report.summary(source):
-            click.echo(line, err=True)
-        for rel in report.files:
-            click.echo(f"wrote {display_path(report.out_dir / rel)}")
-        click.echo(f"next: publisher build {display_path(report.out_dir)}")
+        show(report)
         return 0
 
     run_user_command(ctx.obj["debug"], body)

@@ -15,6 +15,11 @@ structure      :mod:`.titleblock`, :mod:`.outline`, title block and signature, h
 write          :mod:`.writer`, :mod:`.figures`     ``source/report.md``, chart suggestions
 =============  ==================================  =====================================
 
+A Word document the publisher wrote (the ``docx`` edition) is not guessed at:
+:mod:`.exported` reads its styles and ids back into the document model, and
+:mod:`.update` compares that with the source it carries
+(``publisher import --update PROJECT edited.docx``).
+
 Every step records its decisions with a reason and a confidence
 (:mod:`.decisions`). :func:`import_file` converts and writes the project, and
 returns an :class:`ImportReport` whose :meth:`~ImportReport.summary` says what
@@ -36,9 +41,10 @@ from .model import Document, Dropped, NoteDef, TableBlock
 from .outline import analyse
 from .reading import read_input
 from .structure import detect_lang, is_cjk
+from .update import WordUpdate
 from .writer import Rendered, check_out_dir, render_markdown, uncovered_characters, write_project
 
-__all__ = ["Converted", "ImportReport", "UncertainImport", "convert", "import_file"]
+__all__ = ["Converted", "ImportReport", "UncertainImport", "WordUpdate", "convert", "import_file"]
 
 FORMATS = {".txt": "text", ".text": "text", ".md": "markdown", ".markdown": "markdown", ".docx": "docx"}
 """Extensions that can be imported, and how they are read."""
@@ -284,7 +290,9 @@ def convert(path: Path) -> Converted:
 def import_file(path: Path, out_dir: Path, *, force: bool = False, strict: bool = False) -> ImportReport:
     """Import ``path`` as a report project in ``out_dir`` (which must be new or empty unless ``force``).
 
-    ``strict``: raise :class:`UncertainImport` (and write nothing) when a decision needs confirming.
+    ``strict``: raise :class:`UncertainImport` (and write nothing) when a decision needs confirming. (A Word
+    document the publisher wrote is read as any other here; :func:`.update.restore_project` gives back the
+    project it carries.)
     """
     check_out_dir(out_dir, force)
     converted = convert(path)

@@ -459,20 +459,25 @@ def _is_toc_field(p: Any) -> bool:
     )
 
 
-def read_docx(path: Path) -> WordDocument:
-    """Read a ``.docx`` into units; a user error when it is not a Word document."""
+def open_docx(path: Path) -> Any:
+    """The python-docx document of ``path``; a user error when it is not a Word document."""
     import docx
     from docx.opc.exceptions import PackageNotFoundError
 
     if not path.is_file():
         raise PublisherError(f"file not found: {path}", hint="check the name and the folder")
     try:
-        document = docx.Document(str(path))
+        return docx.Document(str(path))
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as exc:
         hint = "open it in Word or WPS and save it again as .docx (Word 2007 or later)"
         if path.read_bytes()[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
             hint = "this is an old .doc file: open it in Word or WPS and save it as .docx"
         raise PublisherError(f"cannot read the Word document: {exc}", Pos(path), hint) from None
+
+
+def read_docx(path: Path) -> WordDocument:
+    """Read a ``.docx`` into units; a user error when it is not a Word document."""
+    document = open_docx(path)
     reader = _Reader(document, path)
     units: list[Unit] = []
     dropped: list[Dropped] = []
