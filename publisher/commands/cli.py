@@ -82,8 +82,8 @@ def main(ctx: click.Context, debug: bool) -> None:
     "editions",
     multiple=True,
     metavar="NAME",
-    help="Build this edition (print, meeting, archive, booklet, or one of publisher.toml) into "
-    "out/<name>-<edition>.pdf; repeatable.",
+    help="Build this edition (print, meeting, archive, booklet, docx, or one of publisher.toml) into "
+    "out/<name>-<edition>.pdf (docx: out/<name>.docx, a Word document); repeatable.",
 )
 @click.option("--all-editions", is_flag=True, help="Build every edition.")
 @click.pass_context

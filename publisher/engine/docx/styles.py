@@ -16,34 +16,10 @@ from typing import Any
 
 from ... import word
 from ..weasyprint.styles import Style
-from .xml import ParaProps, RunProps, el, half_points, ordered, style_id, twips
+from .xml import ParaProps, RunProps, Side, el, half_points, ordered, style_id, twips
 
 _INTERNAL = {"Caption": "caption", "Header": "header", "Footer": "footer"}
 """Built-in styles whose name in ``styles.xml`` is lower case (Word's own spelling)."""
-_BUILTIN = {
-    word.NORMAL,
-    word.BODY,
-    word.TITLE,
-    word.SUBTITLE,
-    word.CAPTION,
-    word.QUOTE,
-    word.TOC_HEADING,
-    word.FOOTNOTE_TEXT,
-    word.HEADER,
-    word.FOOTER,
-    word.SIGNATURE,
-    word.DATE,
-    word.STRONG,
-    word.EMPHASIS,
-    word.CODE,
-    word.HYPERLINK,
-    word.FOOTNOTE_REFERENCE,
-    *word.LIST_BULLET,
-    *word.LIST_NUMBER,
-    *word.LIST_CONTINUE,
-    *(word.heading_style(n) for n in range(1, 10)),
-    *(f"TOC {n}" for n in range(1, 10)),
-}
 
 
 def internal_name(name: str) -> str:
@@ -180,7 +156,7 @@ class Sheet:
             first_line = twips(style.indent_pt)
         top, right, bottom, left = style.margin
         borders = {
-            side: _side(border.width_pt, border.color, style.padding[("top", "right", "bottom", "left").index(side)])
+            side: Side(border.width_pt, border.color, style.padding[("top", "right", "bottom", "left").index(side)])
             for side, border in style.borders.items()
         }
         props = ParaProps(
@@ -322,13 +298,3 @@ class Sheet:
             )
         data: bytes = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
         return data
-
-
-def _side(width_pt: float, color: str, space_pt: float) -> Any:
-    from .xml import Side
-
-    return Side(width_pt, color, space_pt)
-
-
-def is_builtin(name: str) -> bool:
-    return name in _BUILTIN

@@ -33,6 +33,7 @@ from ...options import BuildOptions
 from ...output import Written
 from ..weasyprint.styles import PageKind, PageStyle, Style, Styled, StyledDocument, styled_document
 from .package import (
+    NAMESPACES,
     SHAPE_GRAPHIC,
     SVG_BLIP,
     SVG_BLIP_EXT,
@@ -90,7 +91,6 @@ SPECIMEN = (
     '<tr data-word="chart-table-row-even"><th>x</th><td>x</td></tr>'
     '<tr data-word="chart-table-row-last"><th>x</th><td>x</td></tr></tbody></table></div></figure>',
 )
-_LANG_RE = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 
 
 class DocxWriter:
@@ -137,7 +137,6 @@ class _Build:
         )
         body = self.styled.body
         main = next((child for child in body.children if child.tag == "main"), None)
-        self.main = main
         self.spec: dict[str, Style] = {}
         for element in body.walk():
             key = element.attrs.get("data-word")
@@ -288,7 +287,7 @@ class _Build:
             style = element.style
             if style.position == "absolute":
                 style = replace(style, margin=(0, 0, 0, 0))
-            self.sheet.paragraph(name, replace(style, indent_pt=style.indent_pt), indent_chars=True)
+            self.sheet.paragraph(name, style)
         return name
 
     # ================================================================ the document
@@ -1058,12 +1057,7 @@ class _Build:
 
 
 _ROW_STYLE = {"top": word.HEADER, "bottom": word.FOOTER}
-_NS = {
-    "w": "http://schemas.openxmlformats.org/wordprocessingml/2006/main",
-    "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
-    "wp": "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing",
-    "a": "http://schemas.openxmlformats.org/drawingml/2006/main",
-}
+_NS = NAMESPACES
 
 
 def _row(page: PageStyle, row: str) -> dict[str, Any]:
