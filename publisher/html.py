@@ -23,7 +23,8 @@ import jinja2
 from markupsafe import Markup
 
 from . import model
-from .charts import ChartSpec, Drawing
+from .charts import ChartSpec, Drawing, Templates
+from .charts.numbers import format_number
 from .editions import Edition
 from .i18n import labels
 from .theme import Theme
@@ -101,7 +102,18 @@ def _environment(search_path: tuple[str, ...]) -> jinja2.Environment:
     env.filters["svg_data_uri"] = svg_data_uri
     env.filters["typeset"] = _typeset_in_context
     env.filters["keep_last_two"] = keep_last_two
+    env.filters["number"] = format_number
     return env
+
+
+def chart_templates(theme: Theme) -> Templates:
+    """Renders the theme's chart templates (``charts/NAME.html.j2``): how HTML chart kinds are drawn."""
+    env = environment(theme)
+
+    def render(name: str, context: Mapping[str, object]) -> str:
+        return env.get_template(name).render(context)
+
+    return render
 
 
 def render_html(

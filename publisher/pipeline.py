@@ -27,7 +27,6 @@ from pathlib import Path
 
 from . import charts
 from .charts.cache import ChartCache, chart_key
-from .charts.check import check_spec
 from .charts.crosscheck import cross_check, stated_numbers
 from .data import STYLES_DIR
 from .editions import Edition, check_edition, select, source_date
@@ -35,7 +34,7 @@ from .errors import Diagnostics, Pos, PublisherError, did_you_mean
 from .fonts import publisher_faces, region, substitutes
 from .fonts import roles as font_roles
 from .fontstore import install_command
-from .html import Rendered, render_html
+from .html import Rendered, chart_templates, render_html
 from .model import Document
 from .options import BuildOptions
 from .output import Writer, Written, make_writer
@@ -79,7 +78,7 @@ class Drawn:
     drawings: Mapping[str, charts.Drawing]
     """The drawing of each placed chart, by chart id."""
     charts_drawn: int = 0
-    """Charts drawn now (the others came from the cache)."""
+    """SVG charts drawn now (the others came from the cache; HTML kinds are rendered from their template every time)."""
 
 
 @dataclass
@@ -126,9 +125,7 @@ def prepare(options: BuildOptions, diagnostics: Diagnostics | None = None, progr
     doc = build_model(source, diagnostics)
     images = resolve_images(doc, options.allow_remote)
     progress("chart specs")
-    specs = charts.load_specs(doc.root, set(charts.registry()))
-    for spec in specs.values():
-        check_spec(spec)
+    specs = charts.load_specs(doc.root)
     for figure in doc.figures():
         if figure.chart_id not in specs:
             raise PublisherError(
@@ -174,13 +171,17 @@ def draw(prepared: Prepared, paper: str | None = None, office: bool = False) -> 
     folder = prepared.options.cache_folder(prepared.source.root)
     cache = ChartCache(folder / "charts" if folder is not None else None)
     style = prepared.theme.chart_style(paper, meta.lang, office)
+    templates = chart_templates(prepared.theme)
     drawings: dict[str, charts.Drawing] = {}
     for figure in prepared.document.figures():
         spec = prepared.specs[figure.chart_id]
+        if charts.kind_of(spec).template:  # HTML through the theme's template: cheap, and a theme may change it
+            drawings[figure.chart_id] = charts.render(spec, style, templates)
+            continue
         key = chart_key(spec, style)
         drawing = cache.get(key, png=office)
         if drawing is None:
-            drawing = charts.render(spec, style)
+            drawing = charts.render(spec, style, templates)
             cache.put(key, drawing)
         drawings[figure.chart_id] = drawing
     return Drawn(prepared, paper, drawings, cache.misses)

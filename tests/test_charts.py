@@ -6,6 +6,7 @@ import itertools
 import os
 import re
 import subprocess
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
@@ -13,11 +14,16 @@ from click.testing import CliRunner
 from pypdf import PdfReader
 
 from publisher import charts
+from publisher.charts.kinds.kpi import Cards
 from publisher.charts.numbers import format_number
+from publisher.charts.shapes import Values
+from publisher.charts.spec import NOT_PRINTED
 from publisher.commands.cli import main
+from publisher.errors import Pos
+from publisher.html import chart_templates
 from publisher.options import BuildOptions
 from publisher.pipeline import build, prepare
-from publisher.theme import load_theme
+from publisher.theme import Theme, load_theme
 
 from .conftest import REPO, ProjectMaker, pdftotext
 
@@ -28,12 +34,17 @@ UPDATE = os.environ.get("PUBLISHER_UPDATE_GOLDENS") == "1"
 
 @pytest.fixture(scope="module")
 def gallery_specs() -> dict[str, charts.ChartSpec]:
-    return charts.load_specs(GALLERY, set(charts.registry()))
+    return charts.load_specs(GALLERY)
 
 
 @pytest.fixture(scope="module")
-def style() -> charts.ChartStyle:
-    return load_theme("report", GALLERY).chart_style("A5")
+def theme() -> Theme:
+    return load_theme("report", GALLERY)
+
+
+@pytest.fixture(scope="module")
+def style(theme: Theme) -> charts.ChartStyle:
+    return theme.chart_style("A5")
 
 
 def test_there_are_at_least_eight_kinds_and_the_gallery_shows_each(gallery_specs: dict[str, charts.ChartSpec]) -> None:
@@ -46,11 +57,11 @@ def test_there_are_at_least_eight_kinds_and_the_gallery_shows_each(gallery_specs
     "kind", ["bar", "hbar", "grouped", "stacked", "line", "donut", "progress", "waffle", "kpi", "table"]
 )
 def test_each_kind_matches_its_golden_file(
-    kind: str, gallery_specs: dict[str, charts.ChartSpec], style: charts.ChartStyle
+    kind: str, gallery_specs: dict[str, charts.ChartSpec], style: charts.ChartStyle, theme: Theme
 ) -> None:
     spec = gallery_specs[kind]
-    rendered = charts.render(spec, style)
-    assert charts.render(spec, style) == rendered, "drawing must be deterministic"
+    rendered = charts.render(spec, style, chart_templates(theme))
+    assert charts.render(spec, style, chart_templates(theme)) == rendered, "drawing must be deterministic"
     golden = GOLDEN / f"{kind}.{rendered.kind}"
     if UPDATE or not golden.exists():
         if not UPDATE:
@@ -64,7 +75,7 @@ def test_each_kind_matches_its_golden_file(
         assert all("font-family: 'Publisher Sans'" in t for t in texts)
         assert "<image" not in rendered.markup
         assert "Date" not in rendered.markup and "<metadata" not in rendered.markup
-        for label in spec.labels:
+        for label in getattr(spec.data, "labels", []):
             assert label.replace("“", "&#8220;").replace("”", "&#8221;") in rendered.markup or label in rendered.markup
 
 
@@ -76,10 +87,11 @@ def test_gallery_pdf_has_every_title_and_label_as_text_and_no_image(tmp_path: Pa
     for figure in result.document.figures():
         spec = specs[figure.chart_id]
         assert f"图{figure.number}{spec.caption_text}" in text
-        for label in spec.labels:
+        for label in getattr(spec.data, "labels", []):
             assert re.sub(r"\s+", "", label) in text
-        for item in spec.items:
-            assert item.label in text and format_number(item.value) in text
+        if isinstance(spec.data, Cards):
+            for item in spec.data.items:
+                assert item.label in text and format_number(item.value) in text
     reader = PdfReader(result.output)
     assert all(not page.images for page in reader.pages)
     fonts = subprocess.run(["pdffonts", str(result.output)], capture_output=True, text=True, check=True).stdout
@@ -177,7 +189,7 @@ def test_the_sample_passes_the_cross_check() -> None:
 
 
 def test_sample_uses_six_kinds_and_a_kpi_page() -> None:
-    specs = charts.load_specs(REPO, set(charts.registry()))
+    specs = charts.load_specs(REPO)
     kinds = {s.type for s in specs.values()}
     assert len(kinds - {"kpi"}) >= 6
     assert any(s.type == "kpi" and s.placement == "page" for s in specs.values())
@@ -220,3 +232,23 @@ def test_palette_is_distinct_in_greyscale_and_for_colour_blind_readers(style: ch
         for b in palette[i + 1 : 3]:
             da, db = _deuteranope(a), _deuteranope(b)
             assert sum((x - y) ** 2 for x, y in zip(da, db, strict=True)) ** 0.5 > 0.15, (a, b)
+
+
+def test_every_text_field_of_a_kind_is_glyph_checked(make_project: ProjectMaker) -> None:
+    """The glyph check reads a kind's fields by their types: a text field added to a kind needs no word elsewhere."""
+
+    @dataclass(frozen=True, kw_only=True)
+    class Legended(Values):
+        legend: str = ""
+        hidden: str = field(default="", metadata=NOT_PRINTED)
+
+    data = Legended(labels=["甲"], values=[1], legend="图例𓀀", hidden="㊙")
+    spec = charts.ChartSpec(id="a", type="bar", title="t", pos=Pos(Path("a.yaml")), data=data)
+    printed = charts.printed_text(spec)
+    assert "图例𓀀" in printed and "㊙" not in printed
+    # and in a build: a value label (a field of the bar's data) with a character no font has
+    spec_yaml = "id: a\ntype: bar\ntitle: t\nlabels: [甲, 乙]\nvalues: [3, 5]\nvalue_labels: [三, 𓀀]\n"
+    root = make_project(body="# 一\n\n甲3，乙5。\n\n![](chart:a)\n", charts={"a.yaml": spec_yaml})
+    result = CliRunner().invoke(main, ["check", str(root)])
+    assert result.exit_code == 1
+    assert "error: U+13000 '𓀀' (EGYPTIAN HIEROGLYPH A001) is in no font for the figure role" in result.stderr

@@ -302,15 +302,15 @@ def test_captions_are_numbered_by_word(sample: Word) -> None:
 
 
 def spec_title(chart_id: str) -> str:
-    from publisher.charts import load_specs, registry
+    from publisher.charts import load_specs
 
-    return load_specs(REPO, set(registry()))[chart_id].caption_text
+    return load_specs(REPO)[chart_id].caption_text
 
 
 def spec_type(chart_id: str) -> str:
-    from publisher.charts import load_specs, registry
+    from publisher.charts import load_specs
 
-    return load_specs(REPO, set(registry()))[chart_id].type
+    return load_specs(REPO)[chart_id].type
 
 
 def test_figures_are_svg_pictures_with_a_300_dpi_png_fallback(sample: Word) -> None:

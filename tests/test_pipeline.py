@@ -12,6 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from publisher import charts
+from publisher.charts.shapes import Values
 from publisher.commands.cli import main
 from publisher.options import BuildOptions
 from publisher.pipeline import build, draw, prepare
@@ -24,8 +25,14 @@ BAR = "id: a\ntype: bar\ntitle: 测试图\nlabels: [甲, 乙]\nvalues: [3, 5]\n"
 
 def test_registering_a_kind_twice_is_an_error() -> None:
     charts.registry()
+
+    class Another(charts.Kind[Values]):
+        name = "bar"
+        data = Values
+
     with pytest.raises(ValueError, match="already registered"):
-        charts.register("bar")(lambda spec, style: charts.Drawing("html", ""))
+        charts.register(Another)
+    assert type(charts.registry()["bar"]).__name__ == "Bar"
 
 
 def test_builtin_kinds() -> None:

@@ -17,15 +17,16 @@ from typing import Any
 
 from ..errors import EnvironmentProblem
 from ..files import write_atomic
-from . import ChartStyle, Drawing
-from .spec import INTERNAL, ChartSpec
+from .kind import ChartStyle, Drawing
+from .spec import ChartSpec
 
 _EXTENSIONS = {"svg": ".svg", "html": ".html"}
 
 
 def _spec_fields(spec: ChartSpec) -> dict[str, Any]:
+    """What of a spec goes into its drawing: all but where it was written (its data with the rest)."""
     fields = dataclasses.asdict(dataclasses.replace(spec, yaml=None, numbers=[]))
-    for name in INTERNAL:
+    for name in ("pos", "yaml", "numbers"):
         fields.pop(name, None)
     return fields
 
@@ -42,7 +43,7 @@ def _matplotlib_version() -> str:
 def _code_hash() -> str:
     """A hash of the chart code itself: a changed kind must not reuse old drawings."""
     digest = hashlib.sha256()
-    for path in sorted(Path(__file__).parent.glob("*.py")):
+    for path in sorted(Path(__file__).parent.rglob("*.py")):
         digest.update(path.read_bytes())
     return digest.hexdigest()
 

@@ -1,7 +1,10 @@
-"""Chart specs: the typed schema of ``source/charts/*.yaml``.
+"""Chart specs: ``source/charts/*.yaml`` read into typed values, every number with its position.
 
-A file holds one chart (a mapping) or several (a list of mappings). Data is
-inline (``labels``/``values``/``series``/``items``/``rows``) or read from a
+A file holds one chart (a mapping) or several (a list of mappings). The
+fields every chart has are :class:`ChartSpec`'s; the fields of its kind are
+the kind's :class:`ChartData` dataclass (:attr:`publisher.charts.kind.Kind.data`),
+read here from their types: text, numbers, lists of them, rows of cells and
+lists of small records (a series, a KPI card). Data is inline or read from a
 CSV file under ``source/data/``. Every spec keeps the positions of its keys
 and of each number, so errors and the figures cross-check point at the line
 and column.
@@ -14,6 +17,9 @@ import dataclasses
 import functools
 import io
 import re
+import types
+import typing
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,9 +28,17 @@ from .. import yamlpos
 from ..errors import Pos, PublisherError, did_you_mean
 from ..source import read_text
 
+if typing.TYPE_CHECKING:
+    from .kind import Kind
+
 CHARTS_DIR = Path("source") / "charts"
 DATA_DIR = Path("source") / "data"
 MAX_DATA_POINTS = 500
+
+NOT_PRINTED: Mapping[str, object] = {"printed": False}
+"""Field metadata: a text field that is not printed (not glyph-checked)."""
+NOT_A_FIGURE: Mapping[str, object] = {"figure": False}
+"""Field metadata: a number that is a setting, not a figure of the report (not cross-checked)."""
 
 
 @dataclass(frozen=True)
@@ -39,44 +53,35 @@ class Number:
     """What it is, e.g. ``values[2]`` or ``items[1].change``."""
 
 
-@dataclass
-class Series:
-    """One named row of values (grouped, stacked, line)."""
+@dataclass(frozen=True, kw_only=True)
+class ChartData:
+    """The fields of one kind: subclass it as a frozen, keyword-only dataclass.
 
-    name: str
-    """Legend label."""
-    values: list[float]
-    """One value per label."""
+    Field types the reader knows: ``str``, ``float``, ``float | None``,
+    ``list[str]``, ``list[float]``, ``list[list[str]]`` (rows of cells; numbers
+    in cells are figures too) and ``list[R]`` for a dataclass ``R`` of such
+    fields (a record: ``NOUN`` names it in messages). A field without a
+    default is required.
+    """
 
-
-@dataclass
-class KpiItem:
-    """One card of a KPI chart."""
-
-    label: str
-    """What is counted, e.g. ``地区生产总值``."""
-    value: float
-    """The big number."""
-    unit: str = ""
-    """Unit after the number, e.g. ``亿元``."""
-    change: float | None = None
-    """Year-on-year change in percent (drawn with an up/down mark)."""
-    note: str = ""
-    """Small print under the card."""
+    def check(self, spec: ChartSpec) -> None:
+        """Raise a positioned error when the fields do not fit together (lengths)."""
 
 
-@dataclass
+@dataclass(frozen=True)
 class ChartSpec:
-    """A chart as declared in YAML."""
+    """A chart as declared in YAML: the fields every kind has, and its kind's :attr:`data`."""
 
     id: str
     """Unique name used in the text: ``![](chart:ID)``."""
     type: str
-    """The kind: bar, hbar, grouped, stacked, line, donut, kpi, progress, waffle, table."""
+    """The kind (:func:`publisher.charts.registry`)."""
     title: str
     """Short name of the chart; the caption after ``图 N`` unless ``caption`` is set."""
     pos: Pos
     """Where the spec starts."""
+    data: ChartData
+    """The fields of its kind."""
     caption: str = ""
     """Caption after ``图 N`` (default: the title)."""
     unit: str = ""
@@ -87,22 +92,6 @@ class ChartSpec:
     """Text alternative for readers who cannot see the chart (default: the title)."""
     note: str = ""
     """Small print under the chart."""
-    labels: list[str] = field(default_factory=list)
-    """Category labels (years for a line chart)."""
-    values: list[float] = field(default_factory=list)
-    """One value per label (single-series kinds)."""
-    value_labels: list[str] = field(default_factory=list)
-    """Optional text printed per value, e.g. ``超4`` where the report says "超4亿元"."""
-    series: list[Series] = field(default_factory=list)
-    """Several rows of values (grouped, stacked, line)."""
-    targets: list[float] = field(default_factory=list)
-    """One target per label (progress)."""
-    items: list[KpiItem] = field(default_factory=list)
-    """Cards (kpi)."""
-    columns: list[str] = field(default_factory=list)
-    """Column headings (table)."""
-    rows: list[list[str]] = field(default_factory=list)
-    """Table rows, one text per column (table)."""
     csv: str = ""
     """A CSV file under ``source/data/`` to read labels and values from."""
     label_column: str = ""
@@ -114,7 +103,7 @@ class ChartSpec:
     placement: str = "inline"
     """``inline`` in the text, or ``page``: a page of its own."""
     numbers: list[Number] = field(default_factory=list, repr=False, compare=False)
-    """Every number of the spec with its position (filled by the parser)."""
+    """Every number of the spec with its position."""
     yaml: yamlpos.YMap | None = dataclasses.field(default=None, repr=False, compare=False)
     """The YAML mapping, for positions of later errors."""
 
@@ -128,74 +117,152 @@ class ChartSpec:
         return self.caption or self.title
 
 
-INTERNAL = {"pos", "numbers", "yaml"}
+COMMON = [f.name for f in dataclasses.fields(ChartSpec) if f.name not in ("pos", "data", "numbers", "yaml")]
+"""The fields every chart has."""
+_TEXT = ("id", "type", "title", "caption", "unit", "source", "alt", "note", "placement", "csv", "label_column")
 _CELL_NUMBER = re.compile(r"(?<![\d.])\d+(?:\.\d+)?")
-FIELDS = {f.name for f in dataclasses.fields(ChartSpec)} - INTERNAL
-_TEXT = {"id", "type", "title", "caption", "unit", "source", "alt", "note", "placement", "csv", "label_column"}
+
+
+def required(cls: type[Any]) -> list[str]:
+    """The fields of a dataclass that have no default."""
+    return [
+        f.name
+        for f in dataclasses.fields(cls)
+        if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
+    ]
 
 
 class _Reader:
-    """Reads one spec mapping, recording every number it accepts."""
+    """Reads the fields of one spec by their types, recording every number it accepts."""
 
-    def __init__(self, data: yamlpos.YMap):
-        self.data = data
+    def __init__(self) -> None:
         self.numbers: list[Number] = []
 
-    def number(self, value: Any, pos: Pos, what: str) -> float:
+    def number(self, value: Any, pos: Pos, what: str, figure: bool = True) -> float:
         if isinstance(value, bool) or not isinstance(value, int | float):
             raise PublisherError(
                 f"{what}: expected a number, got {value!r}",
                 pos,
                 'write the bare number (8.0, not "8.0%"); the unit goes in `unit:`',
             )
-        self.numbers.append(Number(value, pos, what))
+        if figure:
+            self.numbers.append(Number(value, pos, what))
         return value
 
-    def numbers_of(self, mapping: yamlpos.YMap, key: str, prefix: str = "") -> list[float]:
-        raw = mapping[key]
+    def fields(self, cls: type[Any], data: yamlpos.YMap, prefix: str = "") -> dict[str, Any]:
+        """The fields of dataclass ``cls`` that ``data`` has, read by their types."""
+        hints = typing.get_type_hints(cls)
+        values: dict[str, Any] = {}
+        for f in dataclasses.fields(cls):
+            if f.name in data:
+                figure = bool(f.metadata.get("figure", True))
+                values[f.name] = self.value(hints[f.name], data, f.name, prefix, figure)
+        return values
+
+    def value(self, kind: Any, data: yamlpos.YMap, key: str, prefix: str, figure: bool) -> Any:
+        raw, where, what = data[key], data.where(key), f"{prefix}{key}"
+        if kind is str:
+            return self.text(raw, where, what)
+        if kind is float:
+            return self.number(raw, where, what, figure)
+        if typing.get_origin(kind) in (typing.Union, types.UnionType) and set(typing.get_args(kind)) == {
+            float,
+            type(None),
+        }:
+            return None if raw is None else self.number(raw, where, what, figure)
+        if typing.get_origin(kind) is list:
+            (item,) = typing.get_args(kind)
+            return self.sequence(item, raw, where, what, figure)
+        raise TypeError(f"{what}: the spec reader knows no field type {kind!r}")
+
+    @staticmethod
+    def text(raw: Any, where: Pos, what: str) -> str:
+        if not isinstance(raw, str | int | float) or isinstance(raw, bool):
+            raise PublisherError(f"{what}: expected text, got {raw!r}", where)
+        return str(raw)
+
+    def sequence(self, item: Any, raw: Any, where: Pos, what: str, figure: bool) -> list[Any]:
+        if item is float:
+            noun, hint = "a list of numbers", f"write `{what}: [1, 2, 3]`"
+        elif item is str:
+            noun, hint = "a list", f"write `{what}: [甲, 乙]`"
+        elif item == list[str]:
+            noun, hint = "a list of rows", "write `- [甲, 1, 2]`"
+        else:
+            noun, hint = f"a list of {{{', '.join(f.name for f in dataclasses.fields(item))}}}", None
         if not isinstance(raw, yamlpos.YList):
-            raise PublisherError(
-                f"{prefix}{key}: expected a list of numbers", mapping.where(key), f"write `{key}: [1, 2, 3]`"
-            )
+            raise PublisherError(f"{what}: expected {noun}", where, hint)
         if len(raw) > MAX_DATA_POINTS:
-            raise PublisherError(f"{key}: {len(raw)} values, more than {MAX_DATA_POINTS}", mapping.where(key))
-        return [self.number(v, raw.item_pos[i], f"{prefix}{key}[{i + 1}]") for i, v in enumerate(raw)]
+            raise PublisherError(f"{what}: {len(raw)} entries, more than {MAX_DATA_POINTS}", where)
+        places = [f"{what}[{i + 1}]" for i in range(len(raw))]
+        if item is float:
+            return [self.number(v, raw.item_pos[i], places[i], figure) for i, v in enumerate(raw)]
+        if item is str:
+            return [str(v) for v in raw]
+        if item == list[str]:
+            return [self.cells(row, raw.item_pos[i], places[i]) for i, row in enumerate(raw)]
+        return [self.record(item, entry, raw.item_pos[i], places[i]) for i, entry in enumerate(raw)]
 
-    def texts(self, key: str) -> list[str]:
-        raw = self.data[key]
-        if not isinstance(raw, yamlpos.YList):
-            raise PublisherError(f"{key}: expected a list", self.data.where(key), f"write `{key}: [甲, 乙]`")
-        if len(raw) > MAX_DATA_POINTS:
-            raise PublisherError(f"{key}: {len(raw)} entries, more than {MAX_DATA_POINTS}", self.data.where(key))
-        return [str(v) for v in raw]
+    def cells(self, row: Any, where: Pos, what: str) -> list[str]:
+        if not isinstance(row, yamlpos.YList):
+            raise PublisherError(f"{what}: expected a list of cells", where)
+        cells = []
+        for j, cell in enumerate(row):
+            place = f"{what}[{j + 1}]"
+            if isinstance(cell, int | float) and not isinstance(cell, bool):
+                self.number(cell, row.item_pos[j], place)
+            elif isinstance(cell, str):
+                # numbers inside text cells ("31.26公里") are figures too
+                for match in _CELL_NUMBER.finditer(cell):
+                    self.number(float(match[0]), row.item_pos[j], place)
+            cells.append("" if cell is None else str(cell))
+        return cells
+
+    def record(self, cls: type[Any], entry: Any, where: Pos, what: str) -> Any:
+        noun = getattr(cls, "NOUN", cls.__name__.lower())
+        needed = " and ".join(f"`{name}:`" for name in required(cls))
+        if not isinstance(entry, yamlpos.YMap):
+            raise PublisherError(f"{what}: expected {needed}", where)
+        names = [f.name for f in dataclasses.fields(cls)]
+        for key in entry:
+            if key not in names:
+                raise PublisherError(f"unknown {noun} field '{key}'", entry.key_pos[key], did_you_mean(key, names))
+        if any(name not in entry for name in required(cls)):
+            raise PublisherError(f"{what}: a {noun} needs {needed}", entry.pos)
+        return cls(**self.fields(cls, entry, f"{what}."))
 
 
-def parse_spec(data: Any, pos: Pos, kinds: set[str], root: Path | None = None) -> ChartSpec:
-    """Validate one YAML mapping as a chart spec (``root``: the project, for CSV files)."""
+def parse_spec(data: Any, pos: Pos, kinds: Mapping[str, Kind[Any]], root: Path | None = None) -> ChartSpec:
+    """Read and check one YAML mapping as a chart spec (``root``: the project, for CSV files)."""
     if not isinstance(data, yamlpos.YMap):
         raise PublisherError("a chart spec must be a mapping (`id: …`, `type: …`)", pos)
-    for key in data:
-        if key not in FIELDS:
-            raise PublisherError(f"unknown chart field '{key}'", data.key_pos[key], did_you_mean(key, FIELDS))
     for key in ("id", "type", "title"):
         if key not in data or data[key] in (None, ""):
             raise PublisherError(f"chart has no `{key}`", data.pos, f"add `{key}: …` to the spec")
-    reader = _Reader(data)
+    reader = _Reader()
+    kind_name = reader.text(data["type"], data.where("type"), "type")
+    if kind_name not in kinds:
+        raise PublisherError(f"unknown chart type '{kind_name}'", data.where("type"), did_you_mean(kind_name, kinds))
+    kind = kinds[kind_name]
+    own = [f.name for f in dataclasses.fields(kind.data)]
+    for key in data:
+        if key not in COMMON and key not in own:
+            others = {f.name for k in kinds.values() for f in dataclasses.fields(k.data)}
+            if key in others:
+                raise PublisherError(
+                    f"a '{kind_name}' chart has no field '{key}'",
+                    data.key_pos[key],
+                    f"its own fields: {', '.join(own)}; see docs/charts.md",
+                )
+            raise PublisherError(f"unknown chart field '{key}'", data.key_pos[key], did_you_mean(key, [*COMMON, *own]))
     values: dict[str, Any] = {"pos": data.pos, "yaml": data}
-    for key in _TEXT & data.keys():
-        if not isinstance(data[key], str | int | float):
-            raise PublisherError(f"{key}: expected text, got {data[key]!r}", data.where(key))
-        values[key] = str(data[key])
-    if values["type"] not in kinds:
-        raise PublisherError(
-            f"unknown chart type '{values['type']}'", data.where("type"), did_you_mean(values["type"], kinds)
+    for key in _TEXT:
+        if key in data:
+            values[key] = reader.text(data[key], data.where(key), key)
+    if "value_columns" in data:
+        values["value_columns"] = reader.sequence(
+            str, data["value_columns"], data.where("value_columns"), "value_columns", True
         )
-    for key in ("labels", "value_labels", "columns", "value_columns"):
-        if key in data:
-            values[key] = reader.texts(key)
-    for key in ("values", "targets"):
-        if key in data:
-            values[key] = reader.numbers_of(data, key)
     if "height" in data:
         height = data["height"]
         if isinstance(height, bool) or not isinstance(height, int | float) or not 10 <= height <= 250:
@@ -203,159 +270,88 @@ def parse_spec(data: Any, pos: Pos, kinds: set[str], root: Path | None = None) -
                 f"height: expected millimetres between 10 and 250, got {height!r}", data.where("height")
             )
         values["height"] = float(height)
-    if "series" in data:
-        values["series"] = _series(reader)
-    if "items" in data:
-        values["items"] = _kpi_items(reader)
-    if "rows" in data:
-        values["rows"] = _rows(reader)
-    spec = ChartSpec(**values)
-    if spec.csv:
-        if root is None:
-            raise PublisherError("csv: data files need a project", spec.where("csv"))
-        _read_csv(spec, root, reader)
-    spec.numbers = reader.numbers
-    _check_lengths(spec)
-    if spec.placement not in ("inline", "page"):
+    if values.get("placement", "inline") not in ("inline", "page"):
         raise PublisherError(
-            f"placement: unknown value '{spec.placement}'", data.where("placement"), "valid: inline, page"
+            f"placement: unknown value '{values['placement']}'", data.where("placement"), "valid: inline, page"
         )
+    fields = reader.fields(kind.data, data)
+    if values.get("csv"):
+        if root is None:
+            raise PublisherError("csv: data files need a project", data.where("csv"))
+        fields |= _read_csv(kind.data, kind_name, values, data, root, reader)
+    for name in required(kind.data):
+        if name not in fields or fields[name] in ([], ""):
+            raise PublisherError(
+                f"a '{kind_name}' chart needs `{name}:`",
+                data.pos,
+                f"'{kind_name}' needs: {', '.join(required(kind.data))}; see docs/charts.md",
+            )
+    spec = ChartSpec(**values, data=kind.data(**fields), numbers=reader.numbers)
+    spec.data.check(spec)
+    kind.check(spec, spec.data)
     return spec
 
 
-def _series(reader: _Reader) -> list[Series]:
-    raw = reader.data["series"]
-    if not isinstance(raw, yamlpos.YList):
-        raise PublisherError("series: expected a list of {name, values}", reader.data.where("series"))
-    out = []
-    for i, item in enumerate(raw):
-        if not isinstance(item, yamlpos.YMap) or "name" not in item or "values" not in item:
-            raise PublisherError(f"series[{i + 1}]: expected `name:` and `values:`", raw.item_pos[i])
-        out.append(Series(str(item["name"]), reader.numbers_of(item, "values", f"series[{i + 1}].")))
-    return out
+def _read_csv(
+    cls: type[ChartData], kind: str, values: dict[str, Any], data: yamlpos.YMap, root: Path, reader: _Reader
+) -> dict[str, Any]:
+    """Labels and values (or series) from a CSV file: the fields ``labels`` and ``values`` or ``series``."""
+    from .shapes import Series
 
-
-def _kpi_items(reader: _Reader) -> list[KpiItem]:
-    raw = reader.data["items"]
-    if not isinstance(raw, yamlpos.YList):
-        raise PublisherError("items: expected a list of cards", reader.data.where("items"))
-    names = {f.name for f in dataclasses.fields(KpiItem)}
-    items = []
-    for i, item in enumerate(raw):
-        what = f"items[{i + 1}]"
-        if not isinstance(item, yamlpos.YMap):
-            raise PublisherError(f"{what}: expected `label:` and `value:`", raw.item_pos[i])
-        for key in item:
-            if key not in names:
-                raise PublisherError(f"unknown card field '{key}'", item.key_pos[key], did_you_mean(key, names))
-        if "label" not in item or "value" not in item:
-            raise PublisherError(f"{what}: a card needs `label:` and `value:`", item.pos)
-        change = item.get("change")
-        items.append(
-            KpiItem(
-                label=str(item["label"]),
-                value=reader.number(item["value"], item.where("value"), f"{what}.value"),
-                unit=str(item.get("unit", "")),
-                change=None if change is None else reader.number(change, item.where("change"), f"{what}.change"),
-                note=str(item.get("note", "")),
-            )
-        )
-    return items
-
-
-def _rows(reader: _Reader) -> list[list[str]]:
-    raw = reader.data["rows"]
-    if not isinstance(raw, yamlpos.YList):
-        raise PublisherError("rows: expected a list of rows", reader.data.where("rows"), "write `- [甲, 1, 2]`")
-    rows = []
-    for i, row in enumerate(raw):
-        if not isinstance(row, yamlpos.YList):
-            raise PublisherError(f"rows[{i + 1}]: expected a list of cells", raw.item_pos[i])
-        cells = []
-        for j, cell in enumerate(row):
-            what = f"rows[{i + 1}][{j + 1}]"
-            if isinstance(cell, int | float) and not isinstance(cell, bool):
-                reader.number(cell, row.item_pos[j], what)
-            elif isinstance(cell, str):
-                # numbers inside text cells ("31.26公里") are figures too
-                for match in _CELL_NUMBER.finditer(cell):
-                    reader.number(float(match[0]), row.item_pos[j], what)
-            cells.append("" if cell is None else str(cell))
-        rows.append(cells)
-    return rows
-
-
-def _read_csv(spec: ChartSpec, root: Path, reader: _Reader) -> None:
-    rel = DATA_DIR / spec.csv
-    where = spec.where("csv")
-    if ".." in Path(spec.csv).parts or Path(spec.csv).is_absolute():
-        raise PublisherError(f"csv: '{spec.csv}' is outside source/data/", where, "give a file name under source/data/")
+    name = values["csv"]
+    rel = DATA_DIR / name
+    where = data.where("csv")
+    if ".." in Path(name).parts or Path(name).is_absolute():
+        raise PublisherError(f"csv: '{name}' is outside source/data/", where, "give a file name under source/data/")
     if not (root / rel).is_file():
         raise PublisherError(f"csv: file not found: {rel}", where, "CSV files live in source/data/")
+    own = {f.name for f in dataclasses.fields(cls)}
+    label_column, value_columns = values.get("label_column", ""), values.get("value_columns", [])
+    if "labels" not in own or not own & {"values", "series"}:
+        raise PublisherError(f"csv: a '{kind}' chart does not read CSV files", where, "give its fields in the spec")
     text = read_text(root, rel).text
     table = list(csv.reader(io.StringIO(text)))
     if not table:
         raise PublisherError("the CSV file is empty", Pos(rel))
     header = [h.strip() for h in table[0]]
-    if not spec.label_column or not spec.value_columns:
+    if not label_column or not value_columns:
         raise PublisherError(
             "csv: say which columns to use",
             where,
             f"add `label_column:` and `value_columns:`; columns: {', '.join(header)}",
         )
-    for name, key in [(spec.label_column, "label_column")] + [(c, "value_columns") for c in spec.value_columns]:
-        if name not in header:
-            raise PublisherError(f"{key}: the CSV has no column '{name}'", spec.where(key), did_you_mean(name, header))
-    label_at = header.index(spec.label_column)
-    columns = {name: header.index(name) for name in spec.value_columns}
+    for column, key in [(label_column, "label_column")] + [(c, "value_columns") for c in value_columns]:
+        if column not in header:
+            raise PublisherError(
+                f"{key}: the CSV has no column '{column}'", data.where(key), did_you_mean(column, header)
+            )
+    label_at = header.index(label_column)
+    columns = {column: header.index(column) for column in value_columns}
     if len(table) - 1 > MAX_DATA_POINTS:
         raise PublisherError(f"{len(table) - 1} CSV rows, more than {MAX_DATA_POINTS}", Pos(rel))
     labels: list[str] = []
-    data: dict[str, list[float]] = {name: [] for name in spec.value_columns}
+    read: dict[str, list[float]] = {column: [] for column in value_columns}
     for line, row in enumerate(table[1:], start=2):
         if not any(cell.strip() for cell in row):
             continue
         labels.append(row[label_at].strip() if label_at < len(row) else "")
-        for name, at in columns.items():
+        for column, at in columns.items():
             cell = row[at].strip() if at < len(row) else ""
             col = sum(len(c) + 1 for c in row[:at]) + 1
             try:
                 value: float = int(cell) if cell.lstrip("-").isdigit() else float(cell)
             except ValueError:
-                raise PublisherError(f"column '{name}': expected a number, got {cell!r}", Pos(rel, line, col)) from None
-            data[name].append(reader.number(value, Pos(rel, line, col), f"{name}"))
-    spec.labels = labels
-    if len(spec.value_columns) == 1 and spec.type not in ("grouped", "stacked", "line"):
-        spec.values = data[spec.value_columns[0]]
-    else:
-        spec.series = [Series(name, data[name]) for name in spec.value_columns]
-
-
-def _check_lengths(spec: ChartSpec) -> None:
-    if spec.values and spec.labels and len(spec.values) != len(spec.labels):
-        raise PublisherError(
-            f"{len(spec.labels)} labels but {len(spec.values)} values", spec.where("values"), "give one value per label"
-        )
-    for s in spec.series:
-        if len(s.values) != len(spec.labels):
+                raise PublisherError(
+                    f"column '{column}': expected a number, got {cell!r}", Pos(rel, line, col)
+                ) from None
+            read[column].append(reader.number(value, Pos(rel, line, col), f"{column}"))
+    if "series" not in own:
+        if len(value_columns) != 1:
             raise PublisherError(
-                f"series '{s.name}' has {len(s.values)} values for {len(spec.labels)} labels",
-                spec.where("series"),
-                "give one value per label",
+                f"value_columns: a '{kind}' chart shows one column", data.where("value_columns"), "name one column"
             )
-    if spec.value_labels and len(spec.value_labels) != len(spec.values):
-        raise PublisherError(
-            f"{len(spec.value_labels)} value_labels for {len(spec.values)} values", spec.where("value_labels")
-        )
-    if spec.targets and len(spec.targets) != len(spec.labels):
-        raise PublisherError(
-            f"{len(spec.labels)} labels but {len(spec.targets)} targets", spec.where("targets"), "one target per label"
-        )
-    for i, row in enumerate(spec.rows):
-        if spec.columns and len(row) != len(spec.columns):
-            raise PublisherError(
-                f"rows[{i + 1}] has {len(row)} cells for {len(spec.columns)} columns", spec.where("rows")
-            )
+        return {"labels": labels, "values": read[value_columns[0]]}
+    return {"labels": labels, "series": [Series(name=column, values=read[column]) for column in value_columns]}
 
 
 @functools.lru_cache(maxsize=256)
@@ -364,8 +360,12 @@ def _parsed(text: str, rel: Path) -> Any:
     return yamlpos.load(text, rel)
 
 
-def load_specs(root: Path, kinds: set[str]) -> dict[str, ChartSpec]:
-    """Every chart spec of the project, by id; duplicate ids are an error."""
+def load_specs(root: Path, kinds: Mapping[str, Kind[Any]] | None = None) -> dict[str, ChartSpec]:
+    """Every chart spec of the project, by id (read and checked by the registered kinds); duplicate ids are an error."""
+    if kinds is None:
+        from .kind import registry
+
+        kinds = registry()
     specs: dict[str, ChartSpec] = {}
     folder = root / CHARTS_DIR
     if not folder.is_dir():

@@ -534,10 +534,10 @@ def _base(root: Path, project: Project | None, current: Source) -> Source:
 
 def _caption_notes(root: Path, exported: Exported) -> list[str]:
     """Captions edited in Word: they come from the chart specs, which are not changed."""
-    from ..charts import load_specs, registry
+    from ..charts import load_specs
 
     try:
-        specs = load_specs(root, set(registry()))
+        specs = load_specs(root)
     except PublisherError:
         return []
     notes = []

@@ -12,7 +12,7 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 from .. import fontstore
-from ..charts.spec import ChartSpec
+from ..charts import ChartSpec, printed_text
 from ..errors import Diagnostics, Pos, PublisherError
 from ..fonts import RoleFont, covers, invisible
 from ..i18n import labels
@@ -55,11 +55,8 @@ def _texts(doc: Document, report: Path, specs: Mapping[str, ChartSpec]) -> Itera
         spec = specs.get(figure.chart_id)
         if spec is None:
             continue
-        texts = [spec.caption_text, spec.unit, spec.note, *spec.labels, *spec.value_labels, *spec.columns]
-        texts += [s.name for s in spec.series] + [cell for row in spec.rows for cell in row]
-        texts += [t for item in spec.items for t in (item.label, item.unit, item.note)]
         words = "".join(labels(doc.meta.lang).values())
-        yield ("figure", "".join(texts) + words + "0123456789.%▲▼", spec.pos)
+        yield ("figure", printed_text(spec) + words, spec.pos)
     meta = doc.meta
     for text in (meta.title, meta.subtitle, meta.organisation, meta.date):
         yield ("title", text, Pos(report, 1, 1))

@@ -23,6 +23,8 @@ from urllib.parse import unquote, urlparse
 
 from ... import model, word
 from ...charts import ChartSpec, Drawing
+from ...charts.kinds.kpi import Cards, KpiItem
+from ...charts.kinds.table import TableData, numeric
 from ...charts.numbers import format_number
 from ...data import VERSION
 from ...errors import Diagnostics
@@ -916,7 +918,8 @@ class _Build:
         column = (self.content_width - gap) / 2
         widths = [column, gap, column]
         rows = []
-        items = list(spec.items)
+        assert isinstance(spec.data, Cards)
+        items = list(spec.data.items)
         for start in range(0, len(items), 2):
             pair = items[start : start + 2]
             cells = []
@@ -937,7 +940,7 @@ class _Build:
                 )
         self.add(_table(widths, rows, f"{word.FIGURE_PREFIX}{spec.id}", spec.alt or spec.title))
 
-    def kpi_card(self, item: Any) -> list[Any]:
+    def kpi_card(self, item: KpiItem) -> list[Any]:
         out = [el("w:p", {}, ParaProps(style=word.KPI_LABEL).element(), run(item.label, self.props(word.KPI_LABEL)))]
         value = [run(format_number(item.value), self.props(word.KPI_VALUE))]
         if item.unit:
@@ -957,30 +960,31 @@ class _Build:
 
     def chart_table(self, spec: ChartSpec) -> None:
         """A chart table: the header row repeats on every page, numbers align right."""
-        columns = max([len(spec.columns), *(len(row) for row in spec.rows)] or [1])
+        data = spec.data
+        assert isinstance(data, TableData)
+        columns = max([len(data.columns), *(len(row) for row in data.rows)] or [1])
         widths = [self.content_width / columns] * columns
         header = self.spec["chart-table-header"]
         last_row = self.spec["chart-table-row-last"]
         rules = _rules(header.borders, last_row.borders)
         rows = []
-        if spec.columns:
+        if data.columns:
             cells = [
                 _cell(widths[i], [self._cell_paragraph("Chart Table Heading", text)], borders=_inner(header.borders))
-                for i, text in enumerate(spec.columns)
+                for i, text in enumerate(data.columns)
             ]
             rows.append(_row_element(cells, header=True))
-        for index, row in enumerate(spec.rows):
-            last = index == len(spec.rows) - 1
+        for index, row in enumerate(data.rows):
+            last = index == len(data.rows) - 1
             row_style = replace(last_row, borders={}) if last else self.spec["chart-table-row"]
             shading = self.spec["chart-table-row-even"].background if index % 2 else ""
             cells = []
             for i, text in enumerate(row):
-                numeric = re.fullmatch(r"-?[\d.,]+%?", text.strip()) is not None and i > 0
                 style = "Chart Table Stub" if i == 0 else "Chart Table Text"
                 cells.append(
                     _cell(
                         widths[i],
-                        [self._cell_paragraph(style, text, "right" if numeric else None)],
+                        [self._cell_paragraph(style, text, "right" if i > 0 and numeric(text) else None)],
                         borders=_inner(row_style.borders),
                         shading=shading,
                     )

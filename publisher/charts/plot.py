@@ -1,0 +1,111 @@
+"""What the kinds drawn with matplotlib share: the figure, the SVG, axes and colours.
+
+No pyplot, and text stays text (``svg.fonttype: none``) in the document's
+sans face, at the printed size; for an office document
+(:attr:`ChartStyle.office`) the text is drawn as outlines and a PNG comes with
+the SVG. No kind draws a value axis: the only numbers printed are those of
+the spec.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from .kind import ChartStyle, Drawing
+from .spec import ChartSpec
+
+MM = 1 / 25.4
+"""Inches per millimetre (matplotlib sizes figures in inches)."""
+
+
+@contextmanager
+def figure(spec: ChartSpec, style: ChartStyle) -> Iterator[tuple[Any, Any]]:
+    """A matplotlib figure with one axes, at the text column's width and the spec's height, in the theme's style."""
+    import matplotlib
+    from matplotlib import font_manager
+    from matplotlib.backends.backend_svg import FigureCanvasSVG
+    from matplotlib.figure import Figure
+
+    for path in style.font_files:
+        font_manager.fontManager.addfont(str(path))
+    rc: Any = {
+        "svg.fonttype": "path" if style.office else "none",
+        "svg.hashsalt": "publisher",
+        "font.family": [style.font_family],
+        "font.size": style.font_size,
+        "text.color": style.text,
+        "axes.edgecolor": style.muted,
+        "axes.labelcolor": style.text,
+        "axes.linewidth": style.line_width,
+        "xtick.color": style.muted,
+        "ytick.color": style.muted,
+        "xtick.labelcolor": style.text,
+        "ytick.labelcolor": style.text,
+        "axes.unicode_minus": False,
+        "legend.fontsize": style.font_size,
+    }
+    with matplotlib.rc_context(rc):
+        # No pyplot: no global figure registry, nothing to close, faster import.
+        fig = Figure(figsize=(style.width_mm * MM, spec.height * MM))
+        FigureCanvasSVG(fig)
+        ax = fig.add_subplot()
+        yield fig, ax
+
+
+def to_svg(fig: Any, spec: ChartSpec, style: ChartStyle) -> Drawing:
+    """The figure as SVG: no XML prologue or metadata, ids unique per chart; with a PNG for an office document."""
+    fig.tight_layout(pad=0.4)
+    buf = io.StringIO()
+    fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": None}, transparent=True)
+    svg = buf.getvalue()
+    svg = svg[svg.index("<svg") :]
+    svg = re.sub(r"<metadata>.*?</metadata>\s*", "", svg, flags=re.S)
+    prefix = "chart-" + re.sub(r"[^\w-]", "_", spec.id) + "-"
+    svg = re.sub(r'\bid="([^"]+)"', lambda m: f'id="{prefix}{m[1]}"', svg)
+    svg = re.sub(r'(href="#|url\(#)([^")]+)', lambda m: f"{m[1]}{prefix}{m[2]}", svg)
+    png = b""
+    if style.office:
+        raster = io.BytesIO()
+        fig.savefig(raster, format="png", dpi=style.office_dpi, transparent=False, facecolor="white",
+                    metadata={"Software": None})  # fmt: skip
+        png = raster.getvalue()
+    return Drawing("svg", svg, png)
+
+
+def clean_axes(ax: Any, value_axis: str) -> None:
+    """No frame and no ticks; no value axis (``value_axis`` is ``x`` or ``y``), only the base line."""
+    for side in ("top", "right", "left", "bottom"):
+        ax.spines[side].set_visible(False)
+    ax.tick_params(length=0)
+    if value_axis == "y":
+        ax.set_yticks([])
+        ax.spines["bottom"].set_visible(True)
+    else:
+        ax.set_xticks([])
+        ax.spines["left"].set_visible(True)
+
+
+def unit_note(ax: Any, spec: ChartSpec, style: ChartStyle) -> None:
+    """``单位：…`` above the top left corner, when the spec has a unit."""
+    if spec.unit:
+        ax.text(
+            0, 1.02, f"{style.unit_label}{spec.unit}", transform=ax.transAxes, ha="left", va="bottom",
+            color=style.muted, fontsize=style.font_size * 0.9,
+        )  # fmt: skip
+
+
+def colour(style: ChartStyle, i: int) -> str:
+    """The ``i``-th colour of the palette (it repeats)."""
+    return style.palette[i % len(style.palette)]
+
+
+def is_dark(colour: str) -> bool:
+    """Whether white text reads better than dark text on ``colour``."""
+    from matplotlib.colors import to_rgb
+
+    r, g, b = to_rgb(colour)
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b < 0.5
