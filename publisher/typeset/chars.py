@@ -29,6 +29,10 @@ def is_han(char: str) -> bool:
     return bool(IS_HAN.match(char))
 
 
+IS_CJK = re.compile(f"[{HAN}{CJK_PUNCT}\u3040-\u30ff]")
+"""Han, kana, or full-width CJK punctuation."""
+
+
 def is_cjk(char: str) -> bool:
     """Han, kana, or full-width CJK punctuation: where inter-character expansion may go."""
-    return bool(re.match(f"[{HAN}{CJK_PUNCT}\u3040-\u30ff]", char))
+    return IS_CJK.match(char) is not None

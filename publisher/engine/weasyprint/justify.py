@@ -17,13 +17,16 @@ the engine's version gate, :func:`publisher.engine.weasyprint.require`):
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from ...typeset.chars import is_cjk
+from ...typeset.chars import CJK_PUNCT, HAN, IS_CJK
 
 AUTOSPACE_CLASSES = ("aut-l", "aut-r")
-_NOT_EXPANDED = {"\u2014", "\u2026", "\u2015"}
+_NOT_EXPANDED = "\u2014\u2026\u2015"
+_EXPANDABLE = re.compile(f"(?:(?![{_NOT_EXPANDED}])[ {HAN}{CJK_PUNCT}\u3040-\u30ff])+")
+"""Runs of characters that take inter-character spacing: spaces and CJK, but not inside ——/……."""
 _installed = False
 
 
@@ -76,27 +79,29 @@ def _leaves(box: Any) -> Iterator[Any]:
                 yield from _leaves(child)
 
 
-def _expandable(char: str) -> bool:
-    return char == " " or (is_cjk(char) and char not in _NOT_EXPANDED)
-
-
 def _plan(text: str) -> tuple[list[tuple[int, int]], float]:
-    """Byte ranges of the expandable characters of a text box, and their total weight.
+    """Byte ranges of the runs of expandable characters of a text box, and their total weight.
 
     Pango puts half of a character's letter-spacing before it and half after,
     except before the first and after the last character of a text: interior
-    characters weigh 1, the first and the last ½, a lone character 0.
+    characters weigh 1, the first and the last ½, a lone character 0. A run
+    is one Pango attribute (Pango merges adjacent equal attributes anyway, at
+    a cost that grows with their number).
     """
+    n = len(text)
     ranges: list[tuple[int, int]] = []
     weight = 0.0
-    n = len(text)
-    offset = 0
-    for i, char in enumerate(text):
-        size = len(char.encode("utf-8"))
-        if n > 1 and _expandable(char):
-            ranges.append((offset, offset + size))
-            weight += 1.0 if 0 < i < n - 1 else 0.5
+    if n < 2:
+        return ranges, weight
+    position = offset = 0
+    for match in _EXPANDABLE.finditer(text):
+        start, end = match.span()
+        offset += len(text[position:start].encode("utf-8"))
+        size = len(match.group().encode("utf-8"))
+        ranges.append((offset, offset + size))
+        weight += (end - start) - 0.5 * (start == 0) - 0.5 * (end == n)
         offset += size
+        position = end
     return ranges, weight
 
 
@@ -114,7 +119,7 @@ def _justify_cjk(context: Any, line: Any, extra_width: float) -> bool:
         ranges, weight = _plan(box.text)
         plans.append((box, ranges, weight))
         total += weight
-    if total == 0 or not any(is_cjk(c) for box, _, _ in plans for c in box.text):
+    if total == 0 or not any(IS_CJK.search(box.text) for box, _, _ in plans):
         return False  # no CJK on the line: WeasyPrint's own space stretching
     spacing = extra_width / total
     added: dict[int, float] = {}
