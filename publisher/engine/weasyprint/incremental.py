@@ -260,12 +260,13 @@ def render(
 ) -> tuple[Any, LayoutSnapshot | None]:
     """Lay out the whole document, as WeasyPrint does; with ``keep``, also return what a later build may reuse."""
     from weasyprint.document import Page
-    from weasyprint.layout import layout_document
+
+    from . import paginate
 
     options = _options(options)
     context, root_box, color_profiles = _context_and_root(html, font_config, options)
     context._publisher_carry = {}
-    page_boxes = list(layout_document(html, root_box, context))
+    page_boxes = paginate.layout(html, root_box, context)
     document = _document(html, [Page(box) for box in page_boxes], font_config, color_profiles, options)
     if not keep:
         return document, None

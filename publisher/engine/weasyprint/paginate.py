@@ -1,0 +1,316 @@
+"""Pagination that lays out each page once.
+
+WeasyPrint's ``layout_document`` paginates in loops: the first loop lays out
+every page, then the pages whose content depends on page numbers of other
+pages (the table of contents: ``target-counter()``) are made again. When the
+table of contents then takes one page more or less, every later page is in a
+new state (its page number changed), so WeasyPrint lays out every page after
+it again: a long report is laid out twice.
+
+:func:`layout` does what ``layout_document`` does, with one shortcut: when a
+page made again ends in a state that an old page started from, the same but
+for its page number, the old pages from there on are *shifted* instead of
+laid out again: their page numbers, sides and the page counters of their
+states change, nothing else. That is exact when nothing on those pages
+depends on the page number, which :func:`shift_rules` checks on the
+document's ``@page`` rules (no ``:nth()``, no page or footnote-area
+declarations for ``:left``/``:right`` pages unless the shift is even) and
+the splice checks on the pages (no blank pages or left/right breaks across
+an odd shift, no page counters in content, which are made again instead).
+Page margin boxes (running headers, page numbers) are made after pagination,
+as WeasyPrint does, so they show the final numbers.
+
+The result is the list of page boxes ``layout_document`` yields, the same
+boxes (``tests/test_paginate.py`` compares the PDFs).
+
+This module calls WeasyPrint 70 internals (``remake_page``,
+``initialize_page_maker``, ``make_margin_boxes``, the ``page_maker``
+entries) behind the engine's version gate.
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, field
+from typing import Any
+
+MAX_LOOPS = 8
+"""As WeasyPrint: pagination loops before giving up on page references that keep changing."""
+
+_BREAKS_WITH_SIDE = ("left", "right", "recto", "verso")
+_PAGE_AREAS = (None, "@footnote", "@note-area")
+"""Pseudo-types of page rules that change the page area (not a margin box)."""
+
+
+@dataclass
+class ShiftRules:
+    """What the document's ``@page`` rules allow when pages are shifted."""
+
+    any: bool
+    """Pages may be shifted at all (no rule selects pages by their number)."""
+    odd: bool
+    """Pages may move by an odd number (no page-area declarations for left or right pages)."""
+
+
+def shift_rules(style_for: Any) -> ShiftRules:
+    """Read the ``@page`` rules: may pages be shifted (and by an odd number) instead of laid out again?"""
+    any_shift = odd = True
+    for sheet, _, _ in style_for._sheets:
+        for _, selectors, declarations in sheet.page_rules:
+            for _, pseudo_type, selector in selectors:
+                if selector.index is not None:
+                    any_shift = False
+                if selector.side is not None and declarations and pseudo_type in _PAGE_AREAS:
+                    odd = False
+    return ShiftRules(any_shift, odd and any_shift)
+
+
+@dataclass
+class Stats:
+    """What a pagination did."""
+
+    made: int = 0
+    """Pages laid out (``remake_page`` calls)."""
+    shifted: int = 0
+    """Pages kept from an earlier loop with a new page number."""
+    loops: int = 0
+    shifts: list[int] = field(default_factory=list)
+    """The shift of each splice."""
+
+
+def _freeze(value: Any) -> Any:
+    if isinstance(value, dict):
+        return tuple((key, _freeze(item)) for key, item in value.items())
+    if isinstance(value, list):
+        return tuple(_freeze(item) for item in value)
+    return value
+
+
+def _groups(resume_at: Any, groups: list[Any]) -> list[Any]:
+    """The page groups a page starting at ``resume_at`` is still in (the others end before it)."""
+    from weasyprint.layout.page import _includes_resume_at
+
+    return [group for group in groups if _includes_resume_at(resume_at, group[2])]
+
+
+def same_state(old: Any, new: Any, shift: int, rules: ShiftRules) -> bool:
+    """Whether a page laid out from the ``page_maker`` entry ``old`` is valid from ``new``, ``shift`` pages later."""
+    old_resume, old_next, old_right, old_state, _ = old
+    new_resume, new_next, new_right, new_state, _ = new
+    if old_resume != new_resume or old_next != new_next:
+        return False
+    if shift % 2 and (not rules.odd or old_next["break"] in _BREAKS_WITH_SIDE):
+        return False
+    if old_right != (new_right ^ bool(shift % 2)):
+        return False
+    old_depth, old_counters, old_scopes, old_groups = old_state
+    new_depth, new_counters, new_scopes, new_groups = new_state
+    if old_depth != new_depth or old_scopes != new_scopes:
+        return False
+    if old_counters.keys() != new_counters.keys() or "page" not in old_counters:
+        return False
+    if any(old_counters[name] != new_counters[name] for name in old_counters if name != "page"):
+        return False
+    old_page, new_page = old_counters["page"], new_counters["page"]
+    if len(old_page) != 1 or len(new_page) != 1 or old_page[0] + shift != new_page[0]:
+        return False
+    return _groups(old_resume, old_groups) == _groups(new_resume, new_groups)
+
+
+def _shifted_entry(entry: Any, shift: int) -> Any:
+    resume_at, next_page, right_page, page_state, remake_state = entry
+    depth, counters, scopes, groups = copy.deepcopy(page_state)
+    counters["page"] = [counters["page"][0] + shift]
+    return (resume_at, next_page, right_page ^ bool(shift % 2), (depth, counters, scopes, groups), remake_state)
+
+
+class _Pagination:
+    def __init__(self, context: Any, root_box: Any, html: Any, rules: ShiftRules, stats: Stats):
+        self.context = context
+        self.root_box = root_box
+        self.html = html
+        self.rules = rules
+        self.stats = stats
+
+    def make_all_pages(self, pages: list[Any]) -> list[Any]:
+        """WeasyPrint's ``make_all_pages``, which shifts old pages where it can instead of making them again."""
+        from weasyprint.layout import page as page_module
+
+        context = self.context
+        old_maker = [(*entry[:4], copy.deepcopy(entry[4])) for entry in context.page_maker]
+        old_pages = list(pages)
+        starts: dict[Any, list[int]] = {}
+        if self.rules.any:
+            for index, entry in enumerate(old_maker[: len(old_pages)]):
+                if index:
+                    starts.setdefault(_freeze(entry[0]), []).append(index)
+        made: list[Any] = []
+        index = 0
+        context.rendered_notes = []
+        while True:
+            remake_state = context.page_maker[index][-1]
+            if index >= len(pages) or remake_state["content_changed"] or remake_state["pages_wanted"]:
+                remake_state.update(content_changed=False, pages_wanted=False, anchors=[], content_lookups=[])
+                before = context.page_maker[index + 1] if index + 1 < len(context.page_maker) else None
+                page, resume_at = page_module.remake_page(index, context, self.root_box, self.html)
+                self.stats.made += 1
+                reported = context.reported_footnotes
+                made.append(page)
+                after = context.page_maker[index + 1]
+                if after is not before and resume_at is not None and not reported and old_pages:
+                    pages = self._splice(index + 1, made, pages, old_maker, old_pages, starts)
+            else:
+                resume_at = context.page_maker[index + 1][0]
+                reported = None
+                made.append(pages[index])
+            index += 1
+            if resume_at is None and not reported:
+                context.page_maker = context.page_maker[: index + 1]
+                context.broken_out_of_flow.clear()
+                context.reported_footnotes.clear()
+                return made
+
+    def _splice(
+        self,
+        at: int,
+        made: list[Any],
+        pages: list[Any],
+        old_maker: list[Any],
+        old_pages: list[Any],
+        starts: dict[Any, list[int]],
+    ) -> list[Any]:
+        """If the new state before page ``at`` is an old page's, the same but for its number: shift the old pages."""
+        maker = self.context.page_maker
+        new = maker[at]
+        for old in starts.get(_freeze(new[0]), ()):
+            shift = at - old
+            if not same_state(old_maker[old], new, shift, self.rules):
+                continue
+            tail = old_pages[old:]
+            if shift % 2 and any(page.page_type.blank for page in tail):
+                continue
+            self._shift(at, old, shift, old_maker, tail)
+            return made[:at] + self._shifted_pages(tail, shift, at)
+        return pages
+
+    def _shift(self, at: int, old: int, shift: int, old_maker: list[Any], tail: list[Any]) -> None:
+        context = self.context
+        maker = context.page_maker
+        resume_at, next_page, right_page, page_state, _ = maker[at]
+        maker[at] = (resume_at, next_page, right_page, page_state, copy.deepcopy(old_maker[old][4]))
+        del maker[at + 1 :]
+        maker.extend(_shifted_entry(entry, shift) for entry in old_maker[old + 1 :])
+        carry = getattr(context, "_publisher_carry", None)
+        if carry is not None:  # what :func:`.incremental.record_carry` noted of each page
+            before = dict(carry)
+            for number in range(len(tail)):
+                carry[at + number] = before.get(old + number, True)
+        self.stats.shifted += len(tail)
+        self.stats.shifts.append(shift)
+        # Counter lookups on the shifted pages (their page index) and anchors (their page counters).
+        collector = context.target_collector
+        lookups = {id(item): item for item in collector.counter_lookup_items.values()}
+        for number in range(at, at + len(tail)):
+            state = maker[number][4]
+            for lookup_id in state["content_lookups"]:
+                item = lookups.get(lookup_id)
+                if item is None:
+                    continue
+                item.page_maker_index = number
+                if item.missing_counters:
+                    state["content_changed"] = True  # a page counter in the content: make the page again
+        for number in range(at, at + len(tail)):
+            counters = maker[number + 1][3][1]
+            for anchor in maker[number][4]["anchors"]:
+                collector.cache_target_page_counters(anchor, counters, number, maker)
+
+    def _shifted_pages(self, tail: list[Any], shift: int, at: int) -> list[Any]:
+        from weasyprint.layout.page import set_page_type_computed_styles
+
+        for number, page in enumerate(tail, start=at):
+            side = page.page_type.side
+            if shift % 2:
+                side = "left" if side == "right" else "right"
+            page.page_type = page.page_type._replace(side=side, index=number)
+            set_page_type_computed_styles(page.page_type, self.html, self.context.style_for)
+        return tail
+
+
+def layout(html: Any, root_box: Any, context: Any, stats: Stats | None = None) -> list[Any]:
+    """Lay out the document as WeasyPrint's ``layout_document``, each page once where page numbers allow it."""
+    from weasyprint.layout import initialize_page_maker
+
+    stats = stats if stats is not None else Stats()
+    initialize_page_maker(context, root_box)
+    pagination = _Pagination(context, root_box, html, shift_rules(context.style_for), stats)
+    pages: list[Any] = []
+    original_footnotes: list[Any] = []
+    actual_total_pages = 0
+    for loop in range(MAX_LOOPS):
+        stats.loops = loop + 1
+        if loop > 0:
+            context.footnotes = original_footnotes.copy()
+        initial_total_pages = actual_total_pages
+        if loop == 0:
+            original_footnotes = context.footnotes.copy()
+        pages = pagination.make_all_pages(pages)
+        actual_total_pages = len(pages)
+        reloop_content = reloop_pages = False
+        for _, _, _, page_state, remake_state in context.page_maker:
+            page_state[1]["pages"] = [actual_total_pages]
+            if remake_state["content_changed"]:
+                reloop_content = True
+            if remake_state["pages_wanted"]:
+                reloop_pages = initial_total_pages != actual_total_pages
+        if not reloop_content and not reloop_pages:
+            break
+    finish(context, pages)
+    return pages
+
+
+def finish(context: Any, pages: list[Any]) -> None:
+    """Named strings, bookmarks, fixed boxes and margin boxes of the paginated pages (as ``layout_document``)."""
+    from weasyprint.layout import layout_fixed_boxes, make_margin_boxes
+    from weasyprint.layout.background import layout_backgrounds
+
+    collector = context.target_collector
+    bookmarked: dict[str, list[Any]] = {"": [], "::before": [], "::after": []}
+    for number, page in enumerate(pages):
+        counters = context.page_maker[number + 1][3][1]
+        for child in page.descendants():
+            if child.bookmark_label:
+                suffix = next((end for end in ("::before", "::after") if child.element_tag.endswith(end)), "")
+                if child.element in bookmarked[suffix]:
+                    child.bookmark_label = ""
+                else:
+                    bookmarked[suffix].append(child.element)
+            if child.missing_link:
+                for (box, css_token), item in collector.counter_lookup_items.items():
+                    if child.missing_link == box and css_token != "content":
+                        if css_token == "bookmark-label" and not child.bookmark_label:
+                            continue
+                        item.parse_again(counters)
+                        if css_token == "bookmark-label":
+                            child.bookmark_label = box.bookmark_label
+            string_sets = child.string_set
+            if string_sets and string_sets != "none":
+                for name, text in string_sets:
+                    context.string_set[name][number + 1].append(text)
+    for number, page in enumerate(pages):
+        root, footnote_area, note_area = page.children
+        children = [
+            *layout_fixed_boxes(context, pages[:number], page),
+            *root.children,
+            *layout_fixed_boxes(context, pages[number + 1 :], page),
+        ]
+        root.children = children
+        context.current_page = number + 1
+        state = context.page_maker[number + 1][3]
+        page_children = [root]
+        if footnote_area.children:
+            page_children.append(footnote_area)
+        if note_area.children:
+            page_children.append(note_area)
+        page_children.extend(make_margin_boxes(context, page, state))
+        page.children = tuple(page_children)
+        layout_backgrounds(page, context.get_image_from_uri)
