@@ -67,3 +67,8 @@ bench-import: $(STAMP)
 .PHONY: bench-watch
 bench-watch: $(STAMP)
 	$(BIN)/python bench/bench_watch.py
+
+# Big reports: the sample repeated to ~18, 72, 140, 280 pages, cold and warm, memory, Typst as a reference.
+.PHONY: bench-scale
+bench-scale: $(STAMP)
+	$(BIN)/python bench/bench_scale.py

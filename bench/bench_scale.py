@@ -1,0 +1,313 @@
+"""Benchmark: how the cost of a build grows with the number of pages.
+
+The sample's body is repeated to make reports of about 18, 72, 140 and 280
+pages (generated at run time in a temporary folder, not committed). For each:
+
+* cold build: a new process (``python -m publisher build``), as a user runs
+  it, with the charts and font subsets in the cache (one build before the
+  timed ones fills it): wall time, CPU time (the build and its workers), pages
+  per second, and peak memory: of the build process (``wait4``) and of the
+  build with its layout workers together (their resident sizes summed, sampled
+  every 10 ms);
+* warm rebuild after a paragraph edit, in this process with one long-lived
+  writer, as ``publisher watch`` rebuilds;
+* Typst compiling the same text (headings and paragraphs, no charts) with the
+  same fonts and page size, in a new process, when the ``typst`` package is
+  installed (``pip install -e '.[bench]'``).
+
+Medians of ``--runs`` (3) in one run, then the issue's targets. The CPU time
+per page is the figure to read on a busy machine: wall time there measures
+the other processes too. Not a test: run ``make bench-scale``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bench_build import REPO, machine
+from bench_watch import rss_mib, typst_source
+
+SIZES = (18, 72, 140, 280)
+"""Pages the generated reports aim at."""
+PAGES_PER_REPEAT = 16.7
+"""Pages one copy of the sample's body adds (the cover and contents are once)."""
+TARGET_COLD_280 = 8.0
+TARGET_RATIO = 8.0
+TARGET_COLD_SAMPLE = 1.2
+TARGET_WARM = 1.0
+TARGET_MIB = 300.0
+TARGET_PER_PAGE = 1.1
+"""Cost per page at 280 pages over the cost per page at 72."""
+PARAGRAPH = "一年来,我们坚持做好以下工作:"
+
+
+def scaled_project(folder: Path, repeats: int) -> Path:
+    """A copy of the sample whose body is repeated ``repeats`` times."""
+    project = folder / f"x{repeats}"
+    shutil.copytree(REPO / "source", project / "source")
+    report = project / "source" / "report.md"
+    _, front, body = report.read_text(encoding="utf-8").split("---\n", 2)
+    report.write_text("---\n" + front + "---\n" + "\n".join([body] * repeats), encoding="utf-8")
+    return project
+
+
+class TreeMemory:
+    """Peak of the summed resident sizes of a process and its descendants, sampled in a thread."""
+
+    def __init__(self, pid: int, interval: float = 0.01):
+        self.pid = pid
+        self.interval = interval
+        self.peak_kib = 0
+        self.done = threading.Event()
+        self.thread = threading.Thread(target=self._run, daemon=True)
+        self.thread.start()
+
+    def _tree(self) -> list[int]:
+        pids, frontier = [self.pid], [self.pid]
+        while frontier:
+            parent = frontier.pop()
+            try:
+                children = Path(f"/proc/{parent}/task/{parent}/children").read_text().split()
+            except OSError:
+                continue
+            found = [int(child) for child in children]
+            pids += found
+            frontier += found
+        return pids
+
+    def _run(self) -> None:
+        while not self.done.is_set():
+            total = 0
+            for pid in self._tree():
+                try:
+                    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                        if line.startswith("VmRSS:"):
+                            total += int(line.split()[1])
+                            break
+                except OSError:
+                    pass
+            self.peak_kib = max(self.peak_kib, total)
+            self.done.wait(self.interval)
+
+    def stop(self) -> float:
+        """Stop sampling; the peak in MiB."""
+        self.done.set()
+        self.thread.join()
+        return self.peak_kib / 1024
+
+
+@dataclass
+class Cold:
+    seconds: float
+    cpu: float
+    peak_mib: float
+    """Of the build process."""
+    tree_mib: float
+    """Of the build process and its workers, summed."""
+
+
+def cold_build(project: Path, output: Path, jobs: int | None) -> Cold:
+    """One build in a new process."""
+    command = [sys.executable, "-m", "publisher", "build", str(project), "-o", str(output)]
+    if jobs is not None:
+        command += ["--jobs", str(jobs)]
+    started = time.perf_counter()
+    proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    tree = TreeMemory(proc.pid)
+    _, status, usage = os.wait4(proc.pid, 0)
+    seconds = time.perf_counter() - started
+    tree_mib = tree.stop()
+    if os.waitstatus_to_exitcode(status) != 0:
+        assert proc.stderr is not None
+        sys.exit(f"build failed: {proc.stderr.read().decode()}")
+    return Cold(seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, max(tree_mib, usage.ru_maxrss / 1024))
+
+
+def page_count(pdf: Path) -> int:
+    import pikepdf
+
+    with pikepdf.open(pdf) as document:
+        return len(document.pages)
+
+
+def warm_edits(project: Path, runs: int, rebuilds: int) -> tuple[list[float], list[float]]:
+    """Seconds of warm rebuilds after paragraph edits, and resident MiB over ``rebuilds`` rebuilds."""
+    from publisher.engine.weasyprint.writer import PdfWriter
+    from publisher.options import BuildOptions
+    from publisher.pipeline import build
+    from publisher.watch import release_memory
+
+    report = project / "source" / "report.md"
+    text = report.read_text(encoding="utf-8")
+    found = [n for n in range(len(text)) if text.startswith(PARAGRAPH, n)]
+    assert found, "the sample changed: update the benchmark"
+    middle = found[len(found) // 2]
+    writer = PdfWriter()
+    options = BuildOptions(project=project, output=project / "out" / "warm.pdf")
+    build(options, writer)
+    release_memory()
+    times: list[float] = []
+    memory: list[float] = []
+    for run in range(max(runs, rebuilds)):
+        edited = text[:middle] + PARAGRAPH.replace("工作", f"工作（第{run + 1}稿）") + text[middle + len(PARAGRAPH) :]
+        report.write_text(edited, encoding="utf-8")
+        started = time.perf_counter()
+        build(options, writer)
+        elapsed = time.perf_counter() - started
+        if run < runs:
+            times.append(elapsed)
+        release_memory()
+        memory.append(rss_mib())
+    report.write_text(text, encoding="utf-8")
+    return times, memory
+
+
+TYPST_RUN = """
+import re, sys, time, typst
+started = time.perf_counter()
+pdf = typst.compile(sys.argv[1], font_paths=[sys.argv[2]], ignore_system_fonts=True)
+print(time.perf_counter() - started, len(re.findall(rb"/Type\\s*/Page\\b", pdf)))
+"""
+
+
+def typst_cold(project: Path, runs: int) -> tuple[float, int] | None:
+    """Median seconds of Typst compiling the same text in a new process, and its pages; None without Typst."""
+    try:
+        import typst  # noqa: F401
+    except ImportError:
+        return None
+    from publisher.theme import FONTS_DIR
+
+    source = project / "typst" / "report.typ"
+    source.parent.mkdir(exist_ok=True)
+    source.write_text(typst_source((project / "source" / "report.md").read_text(encoding="utf-8")), encoding="utf-8")
+    times, pages = [], 0
+    for _ in range(runs):
+        out = subprocess.run(
+            [sys.executable, "-c", TYPST_RUN, str(source), str(FONTS_DIR)], check=True, capture_output=True, text=True
+        ).stdout.split()
+        times.append(float(out[0]))
+        pages = int(out[1])
+    return statistics.median(times), pages
+
+
+@dataclass
+class Row:
+    target: int
+    pages: int = 0
+    cold: list[Cold] = field(default_factory=list)
+    warm: list[float] = field(default_factory=list)
+    memory: list[float] = field(default_factory=list)
+    typst: tuple[float, int] | None = None
+
+    @property
+    def seconds(self) -> float:
+        return statistics.median(c.seconds for c in self.cold)
+
+    @property
+    def cpu(self) -> float:
+        return statistics.median(c.cpu for c in self.cold)
+
+    @property
+    def peak(self) -> float:
+        return max(c.peak_mib for c in self.cold)
+
+    @property
+    def tree(self) -> float:
+        return max(c.tree_mib for c in self.cold)
+
+
+def load() -> str:
+    one, five, _ = os.getloadavg()
+    return f"load {one:.2f} (1 min), {five:.2f} (5 min)"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--sizes", type=int, nargs="+", default=list(SIZES), help="pages to aim at")
+    parser.add_argument("--jobs", type=int, default=None, help="layout processes (default: the build's own choice)")
+    parser.add_argument("--rebuilds", type=int, default=50, help="warm rebuilds for the memory figure (largest size)")
+    parser.add_argument("--no-warm", action="store_true", help="skip the warm rebuilds")
+    args = parser.parse_args()
+    print(f"machine: {machine()}")
+    print(f"before: {load()}")
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        for target in args.sizes:
+            row = Row(target)
+            project = scaled_project(folder, max(1, round(target / PAGES_PER_REPEAT)))
+            output = project / "out" / "cold.pdf"
+            cold_build(project, output, args.jobs)  # charts and font subsets into the cache, the OS file cache
+            row.pages = page_count(output)
+            row.cold = [cold_build(project, output, args.jobs) for _ in range(args.runs)]
+            if not args.no_warm:
+                largest = target == max(args.sizes)
+                row.warm, row.memory = warm_edits(project, args.runs, args.rebuilds if largest else 0)
+            row.typst = typst_cold(project, args.runs)
+            rows.append(row)
+            print(
+                f"{row.pages} pages: cold {row.seconds:.2f} s (cpu {row.cpu:.2f} s), peak {row.peak:.0f} MiB "
+                f"({row.tree:.0f} MiB with workers)"
+                + (f", warm edit {statistics.median(row.warm):.3f} s" if row.warm else "")
+                + (f", typst {row.typst[0]:.3f} s ({row.typst[1]} pages)" if row.typst else "")
+                + f"; {load()}",
+                flush=True,
+            )
+    print()
+    print("| pages | cold build | CPU | pages/s | CPU ms/page | peak memory (all) | warm edit | Typst | ratio |")
+    print("|---|---|---|---|---|---|---|---|---|")
+    for row in rows:
+        warm = f"{statistics.median(row.warm):.2f} s" if row.warm else "–"
+        typst = f"{row.typst[0]:.2f} s" if row.typst else "–"
+        ratio = f"{row.seconds / row.typst[0]:.1f}×" if row.typst else "–"
+        print(
+            f"| {row.pages} | {row.seconds:.2f} s | {row.cpu:.2f} s | {row.pages / row.seconds:.1f} | "
+            f"{1000 * row.cpu / row.pages:.1f} | {row.peak:.0f} MiB ({row.tree:.0f} MiB) | {warm} | {typst} | {ratio} |"
+        )
+    print(f"\nafter: {load()}")
+    return verdict(rows)
+
+
+def verdict(rows: list[Row]) -> int:
+    """Print the targets, met or missed; 0 when all the measured ones are met."""
+    checks: list[tuple[str, bool]] = []
+    by_target = {row.target: row for row in rows}
+    if 18 in by_target:
+        checks.append((f"sample cold build <= {TARGET_COLD_SAMPLE} s", by_target[18].seconds <= TARGET_COLD_SAMPLE))
+    if 280 in by_target:
+        big = by_target[280]
+        checks.append((f"280 pages cold <= {TARGET_COLD_280} s", big.seconds <= TARGET_COLD_280))
+        if big.typst:
+            checks.append((f"ratio to Typst <= {TARGET_RATIO}x", big.seconds / big.typst[0] <= TARGET_RATIO))
+        checks.append((f"peak memory <= {TARGET_MIB:.0f} MiB (with workers)", big.tree <= TARGET_MIB))
+        if big.warm:
+            checks.append((f"paragraph edit in watch <= {TARGET_WARM} s", statistics.median(big.warm) <= TARGET_WARM))
+        if len(big.memory) > 1:
+            growth = big.memory[-1] / big.memory[0] - 1
+            print(f"memory over {len(big.memory)} warm rebuilds: {big.memory[0]:.0f} → {big.memory[-1]:.0f} MiB")
+            checks.append((f"memory flat over {len(big.memory)} rebuilds (+{growth:.1%} <= 10%)", growth <= 0.10))
+        if 72 in by_target:
+            small = by_target[72]
+            wall = (big.seconds / big.pages) / (small.seconds / small.pages)
+            cpu = (big.cpu / big.pages) / (small.cpu / small.pages)
+            print(f"cost per page, 280 over 72 pages: wall {wall:.2f}x, CPU {cpu:.2f}x")
+            checks.append((f"CPU per page at 280 within {TARGET_PER_PAGE}x of 72", cpu <= TARGET_PER_PAGE))
+    for name, ok in checks:
+        print(f"{'meets' if ok else 'MISSES'}: {name}")
+    return 0 if all(ok for _, ok in checks) else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
