@@ -38,6 +38,7 @@ def _options(
     cache_dir: str | Path | None = None,
     allow_remote: bool = False,
     allow_missing_glyphs: bool = False,
+    jobs: int | None = None,
 ) -> BuildOptions:
     return BuildOptions(
         project=Path(project),
@@ -48,6 +49,7 @@ def _options(
         cache_dir=None if cache_dir is None else Path(cache_dir),
         allow_remote=allow_remote,
         allow_missing_glyphs=allow_missing_glyphs,
+        jobs=jobs,
     )
 
 
@@ -64,12 +66,15 @@ def build(
     allow_missing_glyphs: bool = False,
     writer: Writer | None = None,
     progress: Progress | None = None,
+    jobs: int | None = None,
 ) -> BuildResult:
     """Build the report in ``project`` into ``PROJECT/out/<name>.pdf`` (or ``output``).
 
     ``edition`` is an edition's name (built in, or from ``publisher.toml``) or
     an :class:`~publisher.editions.Edition`. Keep one ``writer``
     (:func:`publisher.output.make_writer`) to rebuild cheaply in one process.
+    ``jobs``: processes that lay out a long report (default two on a machine
+    with two cores; 1 for this process only).
     """
     options = _options(
         project,
@@ -80,6 +85,7 @@ def build(
         cache_dir=cache_dir,
         allow_remote=allow_remote,
         allow_missing_glyphs=allow_missing_glyphs,
+        jobs=jobs,
     )
     if isinstance(edition, str):
         from .pipeline import project_editions
@@ -109,6 +115,7 @@ def build_editions(
     allow_missing_glyphs: bool = False,
     writer: Writer | None = None,
     progress: Progress | None = None,
+    jobs: int | None = None,
 ) -> list[BuildResult]:
     """Build the named editions (all for ``None``) into ``out/<name>-<edition>.pdf``; the source is read once."""
     from .pipeline import build_editions as run
@@ -123,6 +130,7 @@ def build_editions(
         cache_dir=cache_dir,
         allow_remote=allow_remote,
         allow_missing_glyphs=allow_missing_glyphs,
+        jobs=jobs,
     )
     chosen = project_editions(options.project, None if editions is None else list(editions))
     return run(options, chosen, writer, progress or quiet)

@@ -40,6 +40,8 @@ class BuildOptions:
     """Warn instead of failing when a character is in no font of its role."""
     edition: Edition | None = None
     """Build this edition (its paper, CSS, PDF settings and finishing) into ``<name>-<edition>``."""
+    jobs: int | None = None
+    """Processes that lay out a long report (``None``: two where the machine has two cores; 1: this process only)."""
 
     def output_path(self, root: Path, name: str, suffix: str = ".pdf") -> Path:
         """Where the output of the report ``name`` in project ``root`` goes.

@@ -9,11 +9,13 @@ import textwrap
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pdfplumber
 import pytest
 from pdfplumber.pdf import PDF
 
+from publisher.engine.weasyprint import paginate
 from publisher.options import BuildOptions
 from publisher.pipeline import BuildResult, build
 
@@ -97,3 +99,22 @@ def make_project(tmp_path: Path) -> ProjectMaker:
         return root
 
     return make
+
+
+@pytest.fixture
+def stats() -> Iterator[list[paginate.Stats]]:
+    """The statistics of every pagination made while the test runs."""
+    made: list[paginate.Stats] = []
+    original = paginate.layout
+
+    def layout(
+        html: Any, root_box: Any, context: Any, stats: paginate.Stats | None = None, remote: Any = None
+    ) -> list[Any]:
+        made.append(paginate.Stats())
+        return original(html, root_box, context, made[-1], remote)
+
+    paginate.layout = layout
+    try:
+        yield made
+    finally:
+        paginate.layout = original

@@ -9,9 +9,7 @@ reference) and compares the PDFs byte for byte.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -36,29 +34,12 @@ def contents_that_grow(make_project: ProjectMaker, sections: int = 39) -> Path:
     return make_project("\n".join(parts))
 
 
-@pytest.fixture
-def stats() -> Iterator[list[paginate.Stats]]:
-    """The statistics of every pagination made while the test runs."""
-    made: list[paginate.Stats] = []
-    original = paginate.layout
-
-    def layout(html: Any, root_box: Any, context: Any, stats: paginate.Stats | None = None) -> list[Any]:
-        made.append(paginate.Stats())
-        return original(html, root_box, context, made[-1])
-
-    paginate.layout = layout
-    try:
-        yield made
-    finally:
-        paginate.layout = original
-
-
 def weasyprint_pdf(options: BuildOptions, monkeypatch: pytest.MonkeyPatch) -> bytes:
     """The PDF with WeasyPrint's own pagination (``layout_document``)."""
     from weasyprint.layout import layout_document
 
     with monkeypatch.context() as patch:
-        patch.setattr(paginate, "layout", lambda html, root, context: list(layout_document(html, root, context)))
+        patch.setattr(paginate, "layout", lambda html, box, context, remote: list(layout_document(html, box, context)))
         return build(options, PdfWriter(incremental=False)).output.read_bytes()
 
 

@@ -86,6 +86,12 @@ def main(ctx: click.Context, debug: bool) -> None:
     "out/<name>-<edition>.pdf (docx: out/<name>.docx, a Word document); repeatable.",
 )
 @click.option("--all-editions", is_flag=True, help="Build every edition.")
+@click.option(
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Processes that lay out a long report (default: 2 on a machine with two cores or more; 1: one process).",
+)
 @click.pass_context
 def build(
     ctx: click.Context,
@@ -98,6 +104,7 @@ def build(
     allow_missing_glyphs: bool,
     editions: tuple[str, ...],
     all_editions: bool,
+    jobs: int | None,
 ) -> None:
     """Build the report in PROJECT into a PDF."""
 
@@ -113,6 +120,7 @@ def build(
             allow_remote=allow_remote,
             allow_missing_glyphs=allow_missing_glyphs,
             progress=progress,
+            jobs=jobs,
         )
         if editions or all_editions:
             from ..pipeline import merged_warnings

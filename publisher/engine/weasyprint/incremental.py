@@ -240,12 +240,15 @@ def _snapshot(
     """What a later build may reuse, or ``None`` when this document cannot be rebuilt in parts."""
     if any(pages for pages in context.running_elements.values() if any(pages.values())):
         return None  # running elements move between pages: always lay out everything
-    if any(page._page_box.fixed_boxes for page in document.pages):
+    if any(page._page_box.fixed_boxes for page in document.pages if page._page_box is not None):
         return None
     index_of = _index_of(blocks)
     info = []
     for number, page in enumerate(document.pages):
-        first, last = _page_units(page._page_box, index_of)
+        if page._page_box is None:  # laid out by a worker (:mod:`.parallel`)
+            first, last = page._publisher_units
+        else:
+            first, last = _page_units(page._page_box, index_of)
         info.append(PageInfo(first, last, carry.get(number, True)))
     string_set = {name: {n: list(v) for n, v in pages.items()} for name, pages in context.string_set.items()}
     digests = [_digest(block) for block in blocks]
@@ -256,18 +259,47 @@ def _snapshot(
 
 
 def render(
-    html: Any, font_config: Any, options: dict[str, Any], key: tuple[Any, ...], keep: bool = True
+    html: Any, font_config: Any, options: dict[str, Any], key: tuple[Any, ...], keep: bool = True, jobs: int = 1
 ) -> tuple[Any, LayoutSnapshot | None]:
-    """Lay out the whole document, as WeasyPrint does; with ``keep``, also return what a later build may reuse."""
-    from weasyprint.document import Page
+    """Lay out the whole document, as WeasyPrint does; with ``keep``, also return what a later build may reuse.
 
-    from . import paginate
+    With ``jobs`` > 1, a long document's second part is laid out and painted
+    by a worker process (:mod:`.parallel`).
+    """
+    from weasyprint.document import Page
+    from weasyprint.layout import initialize_page_maker
+
+    from . import paginate, parallel
 
     options = _options(options)
     context, root_box, color_profiles = _context_and_root(html, font_config, options)
     context._publisher_carry = {}
-    page_boxes = paginate.layout(html, root_box, context)
-    document = _document(html, [Page(box) for box in page_boxes], font_config, color_profiles, options)
+    context._publisher_keep = keep
+    initialize_page_maker(context, root_box)
+    worker = parallel.start(html, root_box, context, options, color_profiles, jobs) if jobs > 1 else None
+    try:
+        page_boxes = paginate.layout(html, root_box, context, remote=worker)
+        pages = [None if paginate.is_placeholder(box) else Page(box) for box in page_boxes]
+        if worker is not None:
+            parallel.prepaint(pages, options, color_profiles)
+            collected = worker.collect()
+            if collected is None:
+                if worker.problem:
+                    import logging
+
+                    logging.getLogger(__name__).debug("layout worker not used: %s", worker.problem)
+                page_boxes = paginate.materialize(html, root_box, context, page_boxes)
+                pages = [page or Page(page_boxes[number]) for number, page in enumerate(pages)]
+            else:
+                remote, strings = collected
+                pages[len(pages) - len(remote) :] = remote
+                for name, values in strings.items():
+                    for number, found in values.items():
+                        context.string_set[name][number] = found
+    finally:
+        if worker is not None:
+            worker.stop()
+    document = _document(html, pages, font_config, color_profiles, options)
     if not keep:
         return document, None
     blocks, head = units(html.etree_element)
@@ -588,6 +620,68 @@ def _paint_recorded(page: Any, stream: Any, scale: float, token: int, paint: Any
         dict(recorder.images),
         set(recorder.page_images),
     )
+
+
+_UNPORTABLE = ("hb_font", "hb_face", "_publisher_face_data")
+"""``Font`` attributes that are HarfBuzz objects of one process."""
+_faces: dict[bytes, tuple[Any, Any, Any]] = {}
+"""HarfBuzz faces made from the font files sent by a worker, by digest."""
+
+
+def portable(record: PaintRecord) -> PaintRecord:
+    """``record`` as it can be pickled to another process: operators as one byte string, fonts as plain state."""
+    fonts = {
+        key: ({name: value for name, value in vars(font).items() if name not in _UNPORTABLE}, widths, to_unicode)
+        for key, (font, widths, to_unicode) in record.fonts.items()
+    }
+    ops = [b"\n".join(record.ops)] if record.ops else []
+    return PaintRecord(
+        record.token, record.scale, ops, record.added, record.alphas, fonts, record.images, record.page_images
+    )
+
+
+def local(record: PaintRecord) -> PaintRecord:
+    """A record from :func:`portable` with its fonts made again in this process."""
+    from weasyprint.pdf.fonts import Font
+
+    fonts = {}
+    for key, (state, widths, to_unicode) in record.fonts.items():
+        font = Font.__new__(Font)
+        vars(font).update(state)
+        font._publisher_face_data, font.hb_face, font.hb_font = _face(state["file_content"], state["index"])
+        fonts[key] = (font, widths, to_unicode)
+    return PaintRecord(
+        record.token, record.scale, record.ops, record.added, record.alphas, fonts, record.images, record.page_images
+    )
+
+
+def _face(data: bytes, index: int) -> tuple[Any, Any, Any]:
+    """A HarfBuzz face and font of a font file sent by a worker (the data is kept alive with them)."""
+    from weasyprint.text.ffi import ffi, harfbuzz
+
+    key = hashlib.blake2b(data, digest_size=20).digest() + index.to_bytes(4, "little")
+    found = _faces.get(key)
+    if found is not None:
+        return found
+    if not hasattr(harfbuzz, "hb_face_create"):
+        ffi.cdef(
+            """
+            hb_blob_t * hb_blob_create (const char *data, unsigned int length, int mode,
+                                        void *user_data, void *destroy);
+            hb_face_t * hb_face_create (hb_blob_t *blob, unsigned int index);
+            hb_font_t * hb_font_create (hb_face_t *face);
+            void hb_font_destroy (hb_font_t *font);
+            """
+        )
+    buffer = ffi.from_buffer(data)
+    blob = harfbuzz.hb_blob_create(buffer, len(data), 1, ffi.NULL, ffi.NULL)  # 1: read-only, not copied
+    face = ffi.gc(harfbuzz.hb_face_create(blob, index), harfbuzz.hb_face_destroy)
+    harfbuzz.hb_blob_destroy(blob)  # the face holds its own reference
+    font = ffi.gc(harfbuzz.hb_font_create(face), harfbuzz.hb_font_destroy)
+    if len(_faces) >= 32:
+        _faces.clear()
+    found = _faces[key] = ((data, buffer), face, font)
+    return found
 
 
 def _pristine(font: Any) -> Any:

@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import copy
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 MAX_LOOPS = 8
 """As WeasyPrint: pagination loops before giving up on page references that keep changing."""
@@ -76,6 +76,26 @@ class Stats:
     loops: int = 0
     shifts: list[int] = field(default_factory=list)
     """The shift of each splice."""
+    remote: int = 0
+    """Pages laid out by a worker process."""
+
+
+class Remote(Protocol):
+    """Pages laid out by another process (:mod:`.parallel`), from a page break on."""
+
+    resume_at: Any
+    """Where its first page starts (a ``page_maker`` skip stack)."""
+
+    def merge(self, context: Any, at: int, rules: ShiftRules) -> list[Any] | None:
+        """Its pages as placeholders if its first page may follow page ``at - 1`` (else ``None``); merges states."""
+
+    def release(self, context: Any, pages: list[Any]) -> None:
+        """Pagination is final: send the pages their numbers, or stop the worker if some were laid out here."""
+
+
+def is_placeholder(page: Any) -> bool:
+    """A page laid out by another process, not here."""
+    return getattr(page, "remote", False) is True
 
 
 def _freeze(value: Any) -> Any:
@@ -132,8 +152,12 @@ class _Pagination:
         self.rules = rules
         self.stats = stats
 
-    def make_all_pages(self, pages: list[Any]) -> list[Any]:
-        """WeasyPrint's ``make_all_pages``, which shifts old pages where it can instead of making them again."""
+    def make_all_pages(self, pages: list[Any], remote: Remote | None = None) -> list[Any]:
+        """WeasyPrint's ``make_all_pages``, which shifts old pages where it can instead of making them again.
+
+        On the first loop, the pages of ``remote`` are taken as they are once
+        this process reaches the page break they start at.
+        """
         from weasyprint.layout import page as page_module
 
         context = self.context
@@ -159,6 +183,19 @@ class _Pagination:
                 after = context.page_maker[index + 1]
                 if after is not before and resume_at is not None and not reported and old_pages:
                     pages = self._splice(index + 1, made, pages, old_maker, old_pages, starts)
+                if (
+                    remote is not None
+                    and resume_at is not None
+                    and after[0] == remote.resume_at
+                    and not reported
+                    and not context.broken_out_of_flow
+                ):
+                    tail = remote.merge(context, index + 1, self.rules)
+                    remote = None
+                    if tail is not None:
+                        made.extend(tail)
+                        self.stats.remote = len(tail)
+                        return made
             else:
                 resume_at = context.page_maker[index + 1][0]
                 reported = None
@@ -236,12 +273,22 @@ class _Pagination:
         return tail
 
 
-def layout(html: Any, root_box: Any, context: Any, stats: Stats | None = None) -> list[Any]:
-    """Lay out the document as WeasyPrint's ``layout_document``, each page once where page numbers allow it."""
-    from weasyprint.layout import initialize_page_maker
+def layout(
+    html: Any, root_box: Any, context: Any, stats: Stats | None = None, remote: Remote | None = None
+) -> list[Any]:
+    """Lay out the document as WeasyPrint's ``layout_document``, each page once where page numbers allow it.
 
+    With ``remote``, the pages from its page break on come from another
+    process: they are placeholders in the list returned (see
+    :func:`is_placeholder`), already numbered, and that process makes their
+    margin boxes; the context's ``page_maker`` has their states. Call
+    ``initialize_page_maker`` before starting ``remote``.
+    """
     stats = stats if stats is not None else Stats()
-    initialize_page_maker(context, root_box)
+    if not getattr(context, "page_maker", None):
+        from weasyprint.layout import initialize_page_maker
+
+        initialize_page_maker(context, root_box)
     pagination = _Pagination(context, root_box, html, shift_rules(context.style_for), stats)
     pages: list[Any] = []
     original_footnotes: list[Any] = []
@@ -253,7 +300,7 @@ def layout(html: Any, root_box: Any, context: Any, stats: Stats | None = None) -
         initial_total_pages = actual_total_pages
         if loop == 0:
             original_footnotes = context.footnotes.copy()
-        pages = pagination.make_all_pages(pages)
+        pages = pagination.make_all_pages(pages, remote if loop == 0 else None)
         actual_total_pages = len(pages)
         reloop_content = reloop_pages = False
         for _, _, _, page_state, remake_state in context.page_maker:
@@ -264,18 +311,43 @@ def layout(html: Any, root_box: Any, context: Any, stats: Stats | None = None) -
                 reloop_pages = initial_total_pages != actual_total_pages
         if not reloop_content and not reloop_pages:
             break
-    finish(context, pages)
+    local = [number for number, page in enumerate(pages) if not is_placeholder(page)]
+    named_strings(context, pages, local)
+    if remote is not None:
+        remote.release(context, pages)
+    margins(context, pages, local)
     return pages
 
 
-def finish(context: Any, pages: list[Any]) -> None:
-    """Named strings, bookmarks, fixed boxes and margin boxes of the paginated pages (as ``layout_document``)."""
-    from weasyprint.layout import layout_fixed_boxes, make_margin_boxes
-    from weasyprint.layout.background import layout_backgrounds
+def materialize(html: Any, root_box: Any, context: Any, pages: list[Any]) -> list[Any]:
+    """Lay out here the placeholders of ``pages`` (their worker failed), from the states pagination left."""
+    from weasyprint.layout import page as page_module
 
+    numbers = [number for number, page in enumerate(pages) if is_placeholder(page)]
+    if not numbers:
+        return pages
+    maker = context.page_maker
+    made = list(pages)
+    for number in numbers:
+        expected = maker[number + 1]
+        maker[number][4].update(content_changed=False, pages_wanted=False, anchors=[], content_lookups=[])
+        made[number], _ = page_module.remake_page(number, context, root_box, html)
+        found = maker[number + 1]
+        if found is not expected and found[:4] != expected[:4]:
+            raise RuntimeError(f"page {number + 1} does not end where its worker said")
+    named_strings(context, made, numbers)
+    margins(context, made, numbers)
+    return made
+
+
+def named_strings(context: Any, pages: list[Any], numbers: list[int]) -> None:
+    """Named strings and bookmarks of pages ``numbers``, in order (the first part of finishing, as WeasyPrint)."""
     collector = context.target_collector
-    bookmarked: dict[str, list[Any]] = {"": [], "::before": [], "::after": []}
-    for number, page in enumerate(pages):
+    bookmarked = getattr(context, "_publisher_bookmarked", None)
+    if bookmarked is None:
+        bookmarked = context._publisher_bookmarked = {"": [], "::before": [], "::after": []}
+    for number in numbers:
+        page = pages[number]
         counters = context.page_maker[number + 1][3][1]
         for child in page.descendants():
             if child.bookmark_label:
@@ -296,7 +368,15 @@ def finish(context: Any, pages: list[Any]) -> None:
             if string_sets and string_sets != "none":
                 for name, text in string_sets:
                     context.string_set[name][number + 1].append(text)
-    for number, page in enumerate(pages):
+
+
+def margins(context: Any, pages: list[Any], numbers: list[int]) -> None:
+    """Fixed boxes, margin boxes and backgrounds of pages ``numbers`` (the named strings of all before them known)."""
+    from weasyprint.layout import layout_fixed_boxes, make_margin_boxes
+    from weasyprint.layout.background import layout_backgrounds
+
+    for number in numbers:
+        page = pages[number]
         root, footnote_area, note_area = page.children
         children = [
             *layout_fixed_boxes(context, pages[:number], page),

@@ -208,7 +208,12 @@ class PdfWriter:
                 kept = frozenset(n + 1 for n in range(len(rendered.pages)) if n not in made)
             else:
                 self.snapshot = None  # let the previous pages go before laying out new ones
-                rendered, self.snapshot = relayout.render(html, self.font_config, pdf_options, key, self.incremental)
+                from .parallel import default_jobs
+
+                jobs = options.jobs if options.jobs is not None else default_jobs()
+                rendered, self.snapshot = relayout.render(
+                    html, self.font_config, pdf_options, key, self.incremental, jobs
+                )
                 laid_out = len(rendered.pages)
                 kept = frozenset()
             self.files.update((path, _stat(path)) for path in fetcher.read)
