@@ -33,6 +33,7 @@ WeasyPrint's ``context.page_maker`` entries are read through
 from __future__ import annotations
 
 import copy
+import gc
 import hashlib
 import weakref
 import zlib
@@ -273,6 +274,9 @@ def render(
 
     options = _options(options)
     context, root_box, color_profiles = _context_and_root(html, font_config, options)
+    # The styles and boxes live as long as the layout: the collector need not walk them again and again
+    # (a full collection walks every object; the box tree of a long report is most of them).
+    gc.freeze()
     context._publisher_carry = {}
     context._publisher_keep = keep
     initialize_page_maker(context, root_box)
@@ -299,6 +303,7 @@ def render(
     finally:
         if worker is not None:
             worker.stop()
+        gc.unfreeze()
     document = _document(html, pages, font_config, color_profiles, options)
     if not keep:
         return document, None
@@ -315,6 +320,8 @@ def rerender(
     from weasyprint.layout import make_margin_boxes
     from weasyprint.layout.background import layout_backgrounds
     from weasyprint.layout.page import remake_page
+
+    from . import paginate
 
     blocks, head = units(html.etree_element)
     if (*key, head) != previous.key:
@@ -401,6 +408,7 @@ def rerender(
 
     # Bookmarks and named strings of the new pages, then their margin boxes (as layout_document does).
     bookmarked: dict[str, list[Any]] = {"": [], "::before": [], "::after": []}
+    links = paginate._links(collector)
     for n in sorted(made):
         page_counter_values = _counters(maker, n + 1)
         for child in made[n].descendants():
@@ -411,13 +419,12 @@ def rerender(
                 else:
                     bookmarked[suffix].append(child.element)
             if child.missing_link:
-                for (box, css_token), item in collector.counter_lookup_items.items():
-                    if child.missing_link == box and css_token != "content":
-                        if css_token == "bookmark-label" and not child.bookmark_label:
-                            continue
-                        item.parse_again(page_counter_values)
-                        if css_token == "bookmark-label":
-                            child.bookmark_label = box.bookmark_label
+                for box, css_token, item in links.get(id(child.missing_link), ()):
+                    if css_token == "bookmark-label" and not child.bookmark_label:
+                        continue
+                    item.parse_again(page_counter_values)
+                    if css_token == "bookmark-label":
+                        child.bookmark_label = box.bookmark_label
             string_sets = child.string_set
             if string_sets and string_sets != "none":
                 for name, text in string_sets:
@@ -626,6 +633,8 @@ _UNPORTABLE = ("hb_font", "hb_face", "_publisher_face_data")
 """``Font`` attributes that are HarfBuzz objects of one process."""
 _faces: dict[bytes, tuple[Any, Any, Any]] = {}
 """HarfBuzz faces made from the font files sent by a worker, by digest."""
+_face_keys: dict[int, tuple[bytes, bytes]] = {}
+"""Digests of font files already seen (one font file arrives once per message, shared by its pages)."""
 
 
 def portable(record: PaintRecord) -> PaintRecord:
@@ -659,7 +668,15 @@ def _face(data: bytes, index: int) -> tuple[Any, Any, Any]:
     """A HarfBuzz face and font of a font file sent by a worker (the data is kept alive with them)."""
     from weasyprint.text.ffi import ffi, harfbuzz
 
-    key = hashlib.blake2b(data, digest_size=20).digest() + index.to_bytes(4, "little")
+    known = _face_keys.get(id(data))
+    if known is not None and known[0] is data:
+        key = known[1]
+    else:
+        key = hashlib.blake2b(data, digest_size=20).digest()
+        if len(_face_keys) >= 64:
+            _face_keys.clear()
+        _face_keys[id(data)] = (data, key)
+    key += index.to_bytes(4, "little")
     found = _faces.get(key)
     if found is not None:
         return found
@@ -872,6 +889,9 @@ def install() -> None:
     require()
     if not getattr(page_module.remake_page, "_publisher", False):
         page_module.remake_page = record_carry(page_module.remake_page)
+    from . import paginate
+
+    paginate.install()
     from weasyprint import css as css_module
 
     if not getattr(css_module.find_stylesheets, "_publisher", False):

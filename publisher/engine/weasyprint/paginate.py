@@ -25,7 +25,10 @@ boxes (``tests/test_paginate.py`` compares the PDFs).
 
 This module calls WeasyPrint 70 internals (``remake_page``,
 ``initialize_page_maker``, ``make_margin_boxes``, the ``page_maker``
-entries) behind the engine's version gate.
+entries) behind the engine's version gate, and :func:`install` replaces
+``TargetCollector.cache_target_page_counters``, whose cost grew with the
+number of anchors times the number of references (a long contents made
+pagination quadratic), by the same steps on an index.
 """
 
 from __future__ import annotations
@@ -342,7 +345,7 @@ def materialize(html: Any, root_box: Any, context: Any, pages: list[Any]) -> lis
 
 def named_strings(context: Any, pages: list[Any], numbers: list[int]) -> None:
     """Named strings and bookmarks of pages ``numbers``, in order (the first part of finishing, as WeasyPrint)."""
-    collector = context.target_collector
+    links = _links(context.target_collector)
     bookmarked = getattr(context, "_publisher_bookmarked", None)
     if bookmarked is None:
         bookmarked = context._publisher_bookmarked = {"": [], "::before": [], "::after": []}
@@ -357,17 +360,34 @@ def named_strings(context: Any, pages: list[Any], numbers: list[int]) -> None:
                 else:
                     bookmarked[suffix].append(child.element)
             if child.missing_link:
-                for (box, css_token), item in collector.counter_lookup_items.items():
-                    if child.missing_link == box and css_token != "content":
-                        if css_token == "bookmark-label" and not child.bookmark_label:
-                            continue
-                        item.parse_again(counters)
-                        if css_token == "bookmark-label":
-                            child.bookmark_label = box.bookmark_label
+                for box, css_token, item in links.get(id(child.missing_link), ()):
+                    if css_token == "bookmark-label" and not child.bookmark_label:
+                        continue
+                    item.parse_again(counters)
+                    if css_token == "bookmark-label":
+                        child.bookmark_label = box.bookmark_label
             string_sets = child.string_set
             if string_sets and string_sets != "none":
                 for name, text in string_sets:
                     context.string_set[name][number + 1].append(text)
+
+
+def _links(collector: Any) -> dict[int, list[tuple[Any, str, Any]]]:
+    """The lookups other than ``content`` (string-set, bookmark-label) of each box, in WeasyPrint's order.
+
+    WeasyPrint scans every lookup for every box that has one: a long table of
+    contents made that quadratic.
+    """
+    items = collector.counter_lookup_items
+    found: tuple[int, dict[int, list[tuple[Any, str, Any]]]] | None = getattr(collector, "_publisher_links", None)
+    if found is not None and found[0] == len(items):
+        return found[1]
+    index: dict[int, list[tuple[Any, str, Any]]] = {}
+    for (box, css_token), item in items.items():
+        if css_token != "content":
+            index.setdefault(id(box), []).append((box, css_token, item))
+    collector._publisher_links = (len(items), index)
+    return index
 
 
 def margins(context: Any, pages: list[Any], numbers: list[int]) -> None:
@@ -394,3 +414,53 @@ def margins(context: Any, pages: list[Any], numbers: list[int]) -> None:
         page_children.extend(make_margin_boxes(context, page, state))
         page.children = tuple(page_children)
         layout_backgrounds(page, context.get_image_from_uri)
+
+
+def install() -> None:
+    """Replace ``TargetCollector.cache_target_page_counters`` by the same steps on an index of references."""
+    from weasyprint.css.targets import TargetCollector
+
+    if getattr(TargetCollector.cache_target_page_counters, "_publisher", False):
+        return
+
+    def cache_target_page_counters(
+        self: Any, anchor_name: str, page_counter_values: Any, page_maker_index: int, page_maker: list[Any]
+    ) -> None:
+        if self.collecting:
+            return
+        item = self.target_lookup_items.get(anchor_name)
+        if not item or item.state != "up-to-date":
+            return
+        item.page_maker_index = page_maker_index
+        if item.cached_page_counter_values == page_counter_values:
+            return
+        item.cached_page_counter_values = copy.deepcopy(page_counter_values)
+        for lookup, missing_counters in _references(self).get(anchor_name, ()):
+            if lookup.page_maker_index is None or lookup.page_maker_index >= len(page_maker):
+                lookup.pending = True
+                continue
+            for counter_name in missing_counters:
+                if page_counter_values.get(counter_name) is not None:
+                    page_maker[lookup.page_maker_index][-1]["content_changed"] = True
+                    # As WeasyPrint: with the lookup's own cached values.
+                    lookup.parse_again(lookup.cached_page_counter_values)
+                    break
+
+    cache_target_page_counters._publisher = True  # type: ignore[attr-defined]
+    TargetCollector.cache_target_page_counters = cache_target_page_counters
+
+
+def _references(collector: Any) -> dict[str, list[tuple[Any, Any]]]:
+    """The ``content`` lookups that refer to each anchor, in WeasyPrint's order (made once pagination starts)."""
+    items = collector.counter_lookup_items
+    found: tuple[int, dict[str, list[tuple[Any, Any]]]] | None = getattr(collector, "_publisher_references", None)
+    if found is not None and found[0] == len(items):
+        return found[1]
+    index: dict[str, list[tuple[Any, Any]]] = {}
+    for (_, css_token), lookup in items.items():
+        if css_token != "content":
+            continue
+        for anchor, missing in lookup.missing_target_counters.items():
+            index.setdefault(anchor, []).append((lookup, missing))
+    collector._publisher_references = (len(items), index)
+    return index
