@@ -142,10 +142,10 @@ def page_count(pdf: Path) -> int:
 
 def warm_edits(project: Path, runs: int, rebuilds: int) -> tuple[list[float], list[float]]:
     """Seconds of warm rebuilds after paragraph edits, and resident MiB over ``rebuilds`` rebuilds."""
+    from publisher.commands.watch import release_memory
     from publisher.engine.weasyprint.writer import PdfWriter
     from publisher.options import BuildOptions
     from publisher.pipeline import build
-    from publisher.watch import release_memory
 
     report = project / "source" / "report.md"
     text = report.read_text(encoding="utf-8")
