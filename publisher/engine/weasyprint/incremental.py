@@ -407,28 +407,7 @@ def rerender(
             return None
 
     # Bookmarks and named strings of the new pages, then their margin boxes (as layout_document does).
-    bookmarked: dict[str, list[Any]] = {"": [], "::before": [], "::after": []}
-    links = paginate._links(collector)
-    for n in sorted(made):
-        page_counter_values = _counters(maker, n + 1)
-        for child in made[n].descendants():
-            if child.bookmark_label:
-                suffix = next((end for end in ("::before", "::after") if child.element_tag.endswith(end)), "")
-                if child.element in bookmarked[suffix]:
-                    child.bookmark_label = ""  # one bookmark per element, as WeasyPrint does
-                else:
-                    bookmarked[suffix].append(child.element)
-            if child.missing_link:
-                for box, css_token, item in links.get(id(child.missing_link), ()):
-                    if css_token == "bookmark-label" and not child.bookmark_label:
-                        continue
-                    item.parse_again(page_counter_values)
-                    if css_token == "bookmark-label":
-                        child.bookmark_label = box.bookmark_label
-            string_sets = child.string_set
-            if string_sets and string_sets != "none":
-                for name, text in string_sets:
-                    context.string_set[name][n + 1].append(text)
+    paginate.named_strings(context, made, sorted(made))  # the pages laid out again: one bookmark per element
     for name, pages in previous.string_set.items():
         for n, values in pages.items():
             if n - 1 in made and context.string_set[name].get(n) != values:

@@ -343,8 +343,9 @@ def materialize(html: Any, root_box: Any, context: Any, pages: list[Any]) -> lis
     return made
 
 
-def named_strings(context: Any, pages: list[Any], numbers: list[int]) -> None:
-    """Named strings and bookmarks of pages ``numbers``, in order (the first part of finishing, as WeasyPrint)."""
+def named_strings(context: Any, pages: Any, numbers: list[int]) -> None:
+    """Named strings and bookmarks of pages ``numbers`` (``pages[number]``: a list or a dict), in order (the first
+    part of finishing, as WeasyPrint)."""
     links = _links(context.target_collector)
     bookmarked = getattr(context, "_publisher_bookmarked", None)
     if bookmarked is None:
