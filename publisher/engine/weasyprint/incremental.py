@@ -317,8 +317,6 @@ def rerender(
 ) -> tuple[Any, LayoutSnapshot] | None:
     """Lay out only the pages an edit changed; ``None`` when the whole document must be laid out."""
     from weasyprint.document import Page
-    from weasyprint.layout import make_margin_boxes
-    from weasyprint.layout.background import layout_backgrounds
     from weasyprint.layout.page import remake_page
 
     from . import paginate
@@ -420,19 +418,7 @@ def rerender(
             if n > first and n - 1 not in made:
                 context.string_set[name][n] = list(values)
 
-    for n in sorted(made):
-        page = made[n]
-        root, footnote_area, note_area = page.children
-        context.current_page = n + 1
-        state = _entry(maker, n + 1).page_state
-        children = [root]
-        if footnote_area.children:
-            children.append(footnote_area)
-        if note_area.children:
-            children.append(note_area)
-        children.extend(make_margin_boxes(context, page, state))
-        page.children = tuple(children)
-        layout_backgrounds(page, context.get_image_from_uri)
+    paginate.margins(context, made, sorted(made))
 
     kept = [Page(made[n]) if n in made else previous.pages[n] for n in range(count)]
     document = _document(html, kept, font_config, color_profiles, options)

@@ -391,20 +391,24 @@ def _links(collector: Any) -> dict[int, list[tuple[Any, str, Any]]]:
     return index
 
 
-def margins(context: Any, pages: list[Any], numbers: list[int]) -> None:
-    """Fixed boxes, margin boxes and backgrounds of pages ``numbers`` (the named strings of all before them known)."""
+def margins(context: Any, pages: Any, numbers: list[int]) -> None:
+    """Fixed boxes, margin boxes and backgrounds of pages ``numbers`` (the named strings of all before them known).
+
+    ``pages`` is the list of all pages, or a dict of some pages without fixed boxes.
+    """
     from weasyprint.layout import layout_fixed_boxes, make_margin_boxes
     from weasyprint.layout.background import layout_backgrounds
 
+    fixed = isinstance(pages, list) and any(page.fixed_boxes for page in pages)
     for number in numbers:
         page = pages[number]
         root, footnote_area, note_area = page.children
-        children = [
-            *layout_fixed_boxes(context, pages[:number], page),
-            *root.children,
-            *layout_fixed_boxes(context, pages[number + 1 :], page),
-        ]
-        root.children = children
+        if fixed:
+            root.children = [
+                *layout_fixed_boxes(context, pages[:number], page),
+                *root.children,
+                *layout_fixed_boxes(context, pages[number + 1 :], page),
+            ]
         context.current_page = number + 1
         state = context.page_maker[number + 1][3]
         page_children = [root]
