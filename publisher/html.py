@@ -63,6 +63,30 @@ def _node_type(node: Any) -> str:
     return type(node).__name__
 
 
+def landscape_margin(margin: str) -> str:
+    """A page's margins (CSS shorthand) for the page turned a quarter anticlockwise: the landscape page's top
+    is the portrait page's left (the binding edge of a right-hand page, GB/T 9704 10.2), its right the top."""
+    top, right, bottom, left = _four(str(margin).split())
+    return f"{left} {top} {right} {bottom}"
+
+
+def _four(parts: list[str]) -> tuple[str, str, str, str]:
+    """The four sides of a CSS shorthand of 1 to 4 values."""
+    if len(parts) == 1:
+        return parts[0], parts[0], parts[0], parts[0]
+    if len(parts) == 2:
+        return parts[0], parts[1], parts[0], parts[1]
+    if len(parts) == 3:
+        return parts[0], parts[1], parts[2], parts[1]
+    return parts[0], parts[1], parts[2], parts[3]
+
+
+def decimal_parts(text: str) -> tuple[str, str]:
+    """A number split at its decimal point: ``("1,234", ".50")``; ``(text, "")`` without one."""
+    point = text.find(".")
+    return (text, "") if point < 0 else (text[:point], text[point:])
+
+
 def svg_data_uri(svg: str) -> str:
     """An SVG drawing as a ``data:`` URI, so WeasyPrint draws it as an image."""
     return "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
@@ -103,6 +127,9 @@ def _environment(search_path: tuple[str, ...]) -> jinja2.Environment:
     env.filters["typeset"] = _typeset_in_context
     env.filters["keep_last_two"] = keep_last_two
     env.filters["number"] = format_number
+    env.filters["decimal_parts"] = decimal_parts
+    env.filters["landscape_margin"] = landscape_margin
+    env.filters["bare"] = lambda text: str(text).rstrip("。．.，,；;：:！!？?")
     return env
 
 
@@ -133,8 +160,13 @@ def render_html(
     CSS (the theme's ``edition.html.j2``).
     """
     template = environment(theme).get_template("report.html.j2")
-    toc = [h for h in doc.headings() if h.level <= doc.meta.toc_levels]
+    toc = [h for h in doc.headings() if h.level <= doc.meta.toc_levels and not h.appendix]
+    words = labels(doc.meta.lang)
+    continued = theme.captions.continued or words["continued"]
     return template.render(
+        continued=lambda label: continued.format(label=label),
+        appendices=doc.appendices(),
+        figure_list=_figure_list(doc, specs or {}) if doc.meta.figure_list else [],
         doc=doc,
         meta=doc.meta,
         toc=toc,
@@ -146,9 +178,19 @@ def render_html(
         stylesheets=[Path(p).as_uri() for p in theme.css_files()],
         paper=paper or doc.meta.paper,
         tokens=theme.tokens,
-        labels=labels(doc.meta.lang),
+        labels=words,
         edition=edition,
         output_profile=(doc.root / edition.output_profile).resolve().as_uri()
         if edition is not None and edition.output_profile
         else "",
     )
+
+
+def _figure_list(doc: model.Document, specs: Mapping[str, ChartSpec]) -> list[tuple[str, str, str]]:
+    """The entries of the list of figures and tables: (anchor, label, caption), figures first."""
+    figures = [
+        (f"fig-{f.number}", f.label, specs[f.chart_id].caption_text if f.chart_id in specs else f.chart_id)
+        for f in doc.figures()
+    ]
+    tables = [(f"tbl-{t.number}", t.label, model.plain_text(t.caption)) for t in doc.tables() if t.label]
+    return figures + tables

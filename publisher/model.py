@@ -76,7 +76,26 @@ class LineBreak:
     """A hard line break."""
 
 
-Inline = Text | Strong | Emph | Code | Link | Image | FootnoteRef | LineBreak
+@dataclass(frozen=True)
+class Ref:
+    """A cross-reference ``[@id]`` to a figure, table, heading, appendix or footnote.
+
+    The parser records the id; numbering (:mod:`publisher.numbering`) fills in what it prints and where it
+    points, so the number is always the target's current one.
+    """
+
+    key: str
+    """The id written in the text."""
+    pos: Pos
+    label: str = ""
+    """What prints: ``图 3``, ``表 2``, ``附表1``, ``第二部分``, ``附件1``, ``注1``."""
+    anchor: str = ""
+    """The target's anchor in the document (``fig-3``, ``tbl-2``, ``h5``, ``fn-tax``)."""
+    kind: str = ""
+    """``figure``, ``table``, ``heading``, ``appendix`` or ``note``."""
+
+
+Inline = Text | Strong | Emph | Code | Link | Image | FootnoteRef | LineBreak | Ref
 
 
 def plain_text(inlines: list[Inline]) -> str:
@@ -89,6 +108,8 @@ def plain_text(inlines: list[Inline]) -> str:
             out.append(plain_text(node.children))
         elif isinstance(node, Image):
             out.append(node.alt)
+        elif isinstance(node, Ref):
+            out.append(node.label)
     return "".join(out)
 
 
@@ -103,9 +124,17 @@ class Heading:
     content: list[Inline]
     pos: Pos
     id: str = ""
-    """Anchor used by the TOC, bookmarks and cross-references."""
+    """Anchor used by the TOC, bookmarks and cross-references (``h1``, ``h2`` … in reading order)."""
     run_in: bool = False
     """Set inside the following paragraph (Chinese ``（一）xxx。`` headings)."""
+    key: str = ""
+    """The id the author gave it (``# 标题 {#id}``), for cross-references; ``""`` if none."""
+    appendix: str = ""
+    """For the heading that starts an appendix (``# 标题 {.appendix}``): its label, ``附件1`` (``附件`` when
+    there is only one); ``""`` for every other heading."""
+    label: str = ""
+    """What a cross-reference to it prints: ``第二部分`` for a part, ``附件1`` for an appendix, the heading's
+    text up to its first comma in quotes for any other."""
 
     @property
     def text(self) -> str:
@@ -150,19 +179,105 @@ class Quote:
 
 @dataclass(frozen=True)
 class TableCell:
-    """One cell of a table."""
+    """One cell of a table. A cell spanning several columns or rows is followed by no cell for the places it
+    covers (as in HTML): rows of a table with spans have fewer cells than the table has columns."""
 
     content: list[Inline]
     align: str | None = None
+    """``left``, ``center``, ``right``, ``decimal`` (right-aligned on the decimal point), or ``None``."""
+    colspan: int = 1
+    rowspan: int = 1
+    value: float | None = None
+    """The number a numeric cell shows (its text may be formatted: ``12,345.60``); ``None`` for text."""
+    pos: Pos | None = None
+    """Where the cell was written, when it is known apart from its table (a data file's row and column)."""
 
 
 @dataclass(frozen=True)
 class Table:
-    """A pipe table."""
+    """A table: a Markdown pipe table, or a table spec (``type: table``) reading inline rows, a CSV file or an
+    Excel sheet (:mod:`publisher.tables`).
 
-    header: list[TableCell]
+    A table with a caption is numbered (``表 N``, caption above); one without is set as it is, unnumbered.
+    """
+
+    header: list[list[TableCell]]
+    """The header rows (several for a multi-level header), repeated on every page the table runs over."""
     rows: list[list[TableCell]]
+    """The body rows."""
     pos: Pos
+    caption: list[Inline] = field(default_factory=list)
+    """What follows ``表 N``; empty for an unnumbered table."""
+    key: str = ""
+    """The id cross-references use (``{#id}`` of a pipe table's caption, a spec's ``id``)."""
+    number: int = 0
+    """Its place in its sequence (0: unnumbered)."""
+    label: str = ""
+    """``表 1``, ``表 2-1`` (numbered by chapter), ``附表1`` (in an appendix): what the caption and the
+    references print."""
+    unit: str = ""
+    """The unit line, printed right-aligned above the table as ``单位：万元``."""
+    notes: list[list[Inline]] = field(default_factory=list)
+    """The notes below the table, one per line, each as written (``注：…``, ``资料来源：…``)."""
+    totals: frozenset[int] = frozenset()
+    """Indexes of the body rows that are totals (``合计``, ``总计``): set apart by a rule."""
+    landscape: bool = False
+    """Set on a landscape page of its own."""
+    portrait: bool = False
+    """Kept on an upright page even when too wide for it (``landscape: false``)."""
+    compact: bool = False
+    """Set at the minimum legible size (8 pt) to fit the width."""
+    spec: str = ""
+    """The id of the table spec it was made from; ``""`` for a pipe table."""
+    lines: tuple[int, int] = (0, 0)
+    """The lines of the report it takes up (first, last; 0 for a spec's table): numbers on them are the
+    table's, not statements of the text."""
+    fractions: tuple[int, ...] = ()
+    """Per column: for a decimal-aligned column, the width (in digits) of the widest part from the decimal
+    point on, which every cell of the column leaves room for; 0 for other columns."""
+
+    @property
+    def columns(self) -> int:
+        """How many columns the table has (spans counted)."""
+        grid = placed([*self.header, *self.rows])
+        return len(grid[0]) if grid else 0
+
+    def body_columns(self) -> list[list[int]]:
+        """The column (0-based) each body cell starts in, rows spanned from above counted."""
+        return [[col for col, _ in row] for row in _starts(self.rows)]
+
+    def header_columns(self) -> list[list[int]]:
+        """The column (0-based) each header cell starts in."""
+        return [[col for col, _ in row] for row in _starts(self.header)]
+
+
+def _starts(rows: list[list[TableCell]]) -> list[list[tuple[int, TableCell]]]:
+    taken: set[tuple[int, int]] = set()
+    out: list[list[tuple[int, TableCell]]] = []
+    for r, row in enumerate(rows):
+        col = 0
+        found = []
+        for cell in row:
+            while (r, col) in taken:
+                col += 1
+            found.append((col, cell))
+            for dr in range(cell.rowspan):
+                for dc in range(cell.colspan):
+                    taken.add((r + dr, col + dc))
+            col += cell.colspan
+        out.append(found)
+    return out
+
+
+def placed(rows: list[list[TableCell]]) -> list[list[TableCell | None]]:
+    """``rows`` as a full grid: each place holds the cell that starts there, ``None`` where a span covers it."""
+    starts = _starts(rows)
+    width = max((col + cell.colspan for row in starts for col, cell in row), default=0)
+    grid: list[list[TableCell | None]] = [[None] * width for _ in rows]
+    for r, row in enumerate(starts):
+        for col, cell in row:
+            grid[r][col] = cell
+    return grid
 
 
 @dataclass(frozen=True)
@@ -172,7 +287,9 @@ class Figure:
     chart_id: str
     pos: Pos
     number: int = 0
-    """``图 N``: figures are numbered 1..N in reading order."""
+    """Its place among the figures (in reading order; ``图 N``)."""
+    label: str = ""
+    """``图 3``, ``图 2-1``, ``附图1``: what the caption and the references print (set by numbering)."""
 
 
 @dataclass(frozen=True)
@@ -220,6 +337,11 @@ class Meta:
     """Heading levels listed in the table of contents."""
     run_in_level: int = 3
     """Heading level set run-in at the start of its paragraph (0: none)."""
+    numbering: str = "document"
+    """Figures and tables numbered through the document (``图 3``, ``表 2``) or by ``chapter`` (``表 2-1``: the
+    first table after the second level-1 heading)."""
+    figure_list: bool = False
+    """A list of figures and tables (``图表目录``) after the table of contents."""
     normalize: bool = True
     """Correct punctuation widths, full-width digits, Han–Latin spaces and quotes in the PDF (not the source)."""
     autospace: bool = True
@@ -273,6 +395,26 @@ class Document:
         """All figures in reading order."""
         return [b for b in self.blocks if isinstance(b, Figure)]
 
+    def tables(self) -> list[Table]:
+        """All tables of the text (not in lists or quotes) in reading order, numbered or not."""
+        return [b for b in self.blocks if isinstance(b, Table)]
+
+    def appendix_start(self) -> int:
+        """The index in :attr:`blocks` of the first appendix's heading (``len(blocks)`` when there is none)."""
+        return next((i for i, b in enumerate(self.blocks) if isinstance(b, Heading) and b.appendix), len(self.blocks))
+
+    def body_blocks(self) -> list[Block]:
+        """The blocks of the text before the appendices."""
+        return self.blocks[: self.appendix_start()]
+
+    def appendix_blocks(self) -> list[Block]:
+        """The blocks of the appendices (each starts with its heading), after the text's closing."""
+        return self.blocks[self.appendix_start() :]
+
+    def appendices(self) -> list[Heading]:
+        """The headings that start the appendices, in order."""
+        return [b for b in self.blocks if isinstance(b, Heading) and b.appendix]
+
     def inline_runs(self) -> Iterator[list[Inline]]:
         """Every list of inline nodes of the document, in reading order, footnotes last."""
         for _, nodes in self.positioned_runs():
@@ -316,14 +458,43 @@ def _block_inlines(block: Block) -> Iterator[tuple[Pos, list[Inline]]]:
         for child in block.children:
             yield from _block_inlines(child)
     elif isinstance(block, Table):
-        for cell in block.header:
-            yield block.pos, cell.content
-        for row in block.rows:
+        if block.caption:
+            yield block.pos, block.caption
+        for row in [*block.header, *block.rows]:
             for cell in row:
-                yield block.pos, cell.content
+                yield cell.pos or block.pos, cell.content
+        for note in block.notes:
+            yield block.pos, note
 
 
 # ------------------------------------------------------------------ transforms
+
+
+def map_inlines(block: Block, change: Callable[[list[Inline]], list[Inline]]) -> Block:
+    """A copy of ``block`` with ``change`` applied to each of its lists of inline nodes (nested blocks, a
+    table's caption, cells and notes too)."""
+    if isinstance(block, Heading):
+        return replace(block, content=change(block.content))
+    if isinstance(block, Paragraph):
+        lead = None if block.lead is None else replace(block.lead, content=change(block.lead.content))
+        return replace(block, content=change(block.content), lead=lead)
+    if isinstance(block, ListBlock):
+        return replace(block, items=[[map_inlines(child, change) for child in item] for item in block.items])
+    if isinstance(block, Quote):
+        return replace(block, children=[map_inlines(child, change) for child in block.children])
+    if isinstance(block, Table):
+
+        def cells(row: list[TableCell]) -> list[TableCell]:
+            return [replace(cell, content=change(cell.content)) for cell in row]
+
+        return replace(
+            block,
+            caption=change(block.caption),
+            header=[cells(row) for row in block.header],
+            rows=[cells(row) for row in block.rows],
+            notes=[change(note) for note in block.notes],
+        )
+    return block
 
 
 def map_text(doc: Document, change: Callable[[str], str]) -> Document:
@@ -342,23 +513,5 @@ def map_text(doc: Document, change: Callable[[str], str]) -> Document:
                 out.append(node)
         return out
 
-    def block(node: Block) -> Block:
-        if isinstance(node, Heading):
-            return replace(node, content=inlines(node.content))
-        if isinstance(node, Paragraph):
-            lead = None if node.lead is None else replace(node.lead, content=inlines(node.lead.content))
-            return replace(node, content=inlines(node.content), lead=lead)
-        if isinstance(node, ListBlock):
-            return replace(node, items=[[block(child) for child in item] for item in node.items])
-        if isinstance(node, Quote):
-            return replace(node, children=[block(child) for child in node.children])
-        if isinstance(node, Table):
-
-            def cells(row: list[TableCell]) -> list[TableCell]:
-                return [replace(cell, content=inlines(cell.content)) for cell in row]
-
-            return replace(node, header=cells(node.header), rows=[cells(row) for row in node.rows])
-        return node
-
     notes = {label: replace(note, content=inlines(note.content)) for label, note in doc.footnotes.items()}
-    return replace(doc, blocks=[block(b) for b in doc.blocks], footnotes=notes)
+    return replace(doc, blocks=[map_inlines(b, inlines) for b in doc.blocks], footnotes=notes)

@@ -36,11 +36,14 @@ from .fonts import roles as font_roles
 from .fontstore import install_command
 from .html import Rendered, chart_templates, render_html
 from .model import Document
+from .numbering import Target, number
 from .options import BuildOptions
 from .output import Writer, Written, make_writer
 from .parse import build_model
 from .resources import resolve_images
 from .source import Source, load_source
+from .tables.place import fit_tables, page_room, place_tables
+from .tables.spec import from_chart_spec, load_table_specs
 from .theme import Theme, load_theme
 from .typeset.glyphs import check_glyphs
 
@@ -66,7 +69,9 @@ class Prepared:
     """The address to load for each image, by its address as written."""
     diagnostics: Diagnostics
     numbers_checked: int = 0
-    """Chart numbers compared with the text."""
+    """Chart and table numbers compared with the text."""
+    unreferred: tuple[Target, ...] = ()
+    """Numbered figures and tables no cross-reference points at (``publisher check`` lists them)."""
 
 
 @dataclass(frozen=True)
@@ -126,6 +131,17 @@ def prepare(options: BuildOptions, diagnostics: Diagnostics | None = None, progr
     images = resolve_images(doc, options.allow_remote)
     progress("chart specs")
     specs = charts.load_specs(doc.root)
+    tables = load_table_specs(doc.root)
+    for spec in specs.values():
+        if spec.type == "table":  # a table among the charts, as before tables had specs of their own
+            if spec.id in tables:
+                raise PublisherError(
+                    f"table id '{spec.id}' is already used at {tables[spec.id].pos}", spec.where("id"),
+                    "give every table its own id",
+                )  # fmt: skip
+            tables[spec.id] = from_chart_spec(spec)
+    specs = {key: spec for key, spec in specs.items() if spec.type != "table"}
+    doc = place_tables(doc, tables, diagnostics)
     for figure in doc.figures():
         if figure.chart_id not in specs:
             raise PublisherError(
@@ -133,6 +149,8 @@ def prepare(options: BuildOptions, diagnostics: Diagnostics | None = None, progr
                 figure.pos,
                 did_you_mean(figure.chart_id, specs) or "add a spec under source/charts/",
             )
+    numbered = number(doc, theme.captions)
+    doc = fit_tables(numbered.document, page_room(theme.tokens, doc.meta.paper), diagnostics)
     placed = {figure.chart_id for figure in doc.figures()}
     for spec in specs.values():
         if spec.id not in placed:
@@ -158,7 +176,7 @@ def prepare(options: BuildOptions, diagnostics: Diagnostics | None = None, progr
         )
     stated = stated_numbers(source.body, Pos(source.main.path), source.body_line)
     checked = cross_check(list(specs.values()), stated, diagnostics)
-    return Prepared(options, source, theme, doc, specs, images, diagnostics, checked)
+    return Prepared(options, source, theme, doc, specs, images, diagnostics, checked, tuple(numbered.unreferred()))
 
 
 def draw(prepared: Prepared, paper: str | None = None, office: bool = False) -> Drawn:
@@ -191,6 +209,8 @@ def render(drawn: Drawn, edition: Edition | None = None, date: datetime | None =
     """The HTML document of a drawn project, with the CSS of ``edition``."""
     prepared = drawn.prepared
     doc = prepared.document
+    if drawn.paper != doc.meta.paper:  # another paper (an A5 booklet): tables fit its width
+        doc = fit_tables(doc, page_room(prepared.theme.tokens, drawn.paper), Diagnostics())
     html = render_html(doc, prepared.theme, prepared.specs, drawn.drawings, prepared.images, drawn.paper, edition)
     characters = set(html)
     for drawing in drawn.drawings.values():

@@ -155,6 +155,12 @@ def parse_meta(data: Any, pos: Pos, root: Path) -> Meta:
         raise PublisherError(
             f"unknown paper '{meta.paper}'", data.where("paper"), did_you_mean(meta.paper, ["A4", "A5"])
         )
+    if meta.numbering not in ("document", "chapter"):
+        raise PublisherError(
+            f"numbering: unknown value '{meta.numbering}'",
+            data.where("numbering"),
+            did_you_mean(meta.numbering, ["document", "chapter"]),
+        )
     if not re.fullmatch(r"[\w.-]+", meta.name):
         raise PublisherError(
             f"name '{meta.name}' cannot be a file name",

@@ -12,7 +12,7 @@ properties) and the charts, so the two always agree.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +20,7 @@ from . import yamlpos
 from .charts import ChartStyle
 from .data import FONT_ROLES, FONTS_DIR, PACKAGE_ROOT, STYLES_DIR
 from .errors import EnvironmentProblem, Pos, PublisherError, did_you_mean
+from .numbering import APPENDIX_NUMBERING, Captions
 from .tokens import check_used as check_tokens_used
 from .tokens import css_value
 from .tokens import validate as validate_tokens
@@ -28,7 +29,7 @@ __all__ = ["FONTS_DIR", "FONT_ROLES", "PACKAGE_ROOT", "STYLES_DIR", "Theme", "lo
 
 BASE_THEME = "base"
 THEME_FILE = "theme.yaml"
-THEME_KEYS = ("description", "extends", "checks")
+THEME_KEYS = ("description", "extends", "checks", "captions")
 
 
 @dataclass(frozen=True)
@@ -42,6 +43,8 @@ class Theme:
     """Design tokens (colours, sizes) shared by CSS and charts."""
     checks: tuple[str, ...] = ()
     """Checks the theme registers (:data:`publisher.checks.CHECKS`), run by ``publisher check``."""
+    captions: Captions = field(default_factory=Captions)
+    """How it numbers and labels tables and figures (``captions:`` in ``theme.yaml``)."""
 
     def css_files(self) -> list[Path]:
         """Stylesheets in cascade order: base first, the most specific last."""
@@ -144,6 +147,7 @@ def available_themes(project: Path | None = None) -> list[str]:
 class _Declared:
     extends: str | None
     checks: tuple[str, ...] | None
+    captions: dict[str, str]
 
 
 def _declared(folders: list[Path], name: str) -> _Declared:
@@ -152,6 +156,7 @@ def _declared(folders: list[Path], name: str) -> _Declared:
 
     extends: str | None = None if name == BASE_THEME else BASE_THEME
     checks: tuple[str, ...] | None = None
+    captions: dict[str, str] = {}
     for folder in reversed(folders):
         path = folder / THEME_FILE
         if not path.is_file():
@@ -177,7 +182,35 @@ def _declared(folders: list[Path], name: str) -> _Declared:
                     hint = did_you_mean(check, CHECKS)
                     raise PublisherError(f"unknown check '{check}'", listed.item_pos[index], hint)
             checks = tuple(listed)
-    return _Declared(extends, checks)
+        if "captions" in data:
+            captions.update(_captions(data))
+    return _Declared(extends, checks, captions)
+
+
+def _captions(data: yamlpos.YMap) -> dict[str, str]:
+    """The ``captions:`` mapping of a ``theme.yaml``, checked."""
+    found = data["captions"]
+    names = ("continued", "appendix")
+    if not isinstance(found, yamlpos.YMap):
+        raise PublisherError("captions: expected a mapping (`continued: …`, `appendix: …`)", data.where("captions"))
+    out: dict[str, str] = {}
+    for key, value in found.items():
+        if key not in names:
+            raise PublisherError(f"unknown captions key '{key}'", found.key_pos[key], did_you_mean(key, names))
+        if not isinstance(value, str):
+            raise PublisherError(f"captions.{key}: expected text", found.where(key))
+        out[key] = value
+    if out.get("continued") and "{label}" not in out["continued"]:
+        raise PublisherError(
+            "captions.continued: the label goes where {label} is", found.where("continued"), 'e.g. "续{label}"'
+        )
+    if "appendix" in out and out["appendix"] not in APPENDIX_NUMBERING:
+        raise PublisherError(
+            f"captions.appendix: unknown value '{out['appendix']}'",
+            found.where("appendix"),
+            did_you_mean(out["appendix"], APPENDIX_NUMBERING),
+        )
+    return out
 
 
 def load_theme(name: str, project: Path | None, pos: Pos | None = None) -> Theme:
@@ -186,6 +219,7 @@ def load_theme(name: str, project: Path | None, pos: Pos | None = None) -> Theme
         raise PublisherError(f"unknown theme '{name}'", pos, did_you_mean(name, available_themes(project)))
     dirs: list[Path] = []
     checks: tuple[str, ...] | None = None
+    captions: dict[str, str] = {}
     chain: list[str] = []
     current: str | None = name
     while current is not None:
@@ -201,6 +235,7 @@ def load_theme(name: str, project: Path | None, pos: Pos | None = None) -> Theme
         dirs.extend(folders)
         declared = _declared(folders, current)
         checks = declared.checks if checks is None else checks
+        captions = {**declared.captions, **captions}
         current = declared.extends
         pos = Pos(folders[0] / THEME_FILE)
     check_fonts()
@@ -214,7 +249,7 @@ def load_theme(name: str, project: Path | None, pos: Pos | None = None) -> Theme
             if folder != STYLES_DIR / BASE_THEME:  # the base's tokens are defaults a theme may leave unused
                 positions.update(found)
             tokens = _merge(tokens, _plain(data or {}))
-    theme = Theme(name, tuple(dirs), tokens, checks or ())
+    theme = Theme(name, tuple(dirs), tokens, checks or (), Captions(**captions))
     check_tokens_used(positions, theme.css_files())
     return theme
 

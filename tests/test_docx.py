@@ -283,7 +283,10 @@ def test_fields_word_updates_on_opening(sample: Word) -> None:
     instructions = sample.instructions()
     assert instructions.count('TOC \\o "1-2" \\h \\z \\u') == 1
     seq = [i for i in instructions if i.startswith("SEQ ")]
-    assert seq == ["SEQ 图 \\* ARABIC"] * len(sample.document.figures())
+    figures = len(sample.document.figures())
+    tables = len([t for t in sample.document.tables() if t.label])
+    assert sorted(seq) == sorted(["SEQ 图 \\* ARABIC"] * figures + ["SEQ 表 \\* ARABIC"] * tables)
+    assert tables == 1
     toc = [p for p in sample.paragraphs() if paragraph_style(p) in ("TOC1", "TOC2")]
     assert [text_of(p) for p in toc] == [h.text for h in sample.document.headings() if h.level <= 2]
     headers = [i for name in sample.parts if name.startswith("word/header") for i in sample.instructions(name)]
@@ -293,7 +296,12 @@ def test_fields_word_updates_on_opening(sample: Word) -> None:
 
 
 def test_captions_are_numbered_by_word(sample: Word) -> None:
-    captions = [p for p in sample.paragraphs() if paragraph_style(p) in ("Caption", "KPICaption")]
+    found = [p for p in sample.paragraphs() if paragraph_style(p) in ("Caption", "KPICaption")]
+    tables = [t for t in sample.document.tables() if t.label]
+    assert [text_of(p) for p in found if text_of(p).startswith("表")] == [
+        f"{t.label}\u3000{plain_text(t.caption)}" for t in tables
+    ]
+    captions = [p for p in found if not text_of(p).startswith("表")]
     figures = sample.document.figures()
     assert [text_of(p) for p in captions] == [f"图 {f.number}\u3000{spec_title(f.chart_id)}" for f in figures]
     for p, figure in zip(captions, figures, strict=True):
@@ -339,7 +347,7 @@ def test_figures_are_svg_pictures_with_a_300_dpi_png_fallback(sample: Word) -> N
 
 def test_kpi_cards_and_chart_tables_are_tables_named_after_their_chart(sample: Word) -> None:
     tables = {t.find(f"{W}tblPr/{W}tblCaption").get(f"{W}val"): t for t in sample.body.iter(f"{W}tbl")}
-    assert list(tables) == ["chart:kpi-2021", "chart:works-2022"]
+    assert list(tables) == ["chart:kpi-2021", "table:works-2022"]
     text = text_of(tables["chart:kpi-2021"])
     for value in ("704.83", "亿元", "同比增长 8.0%", "发放就业补贴550万元"):
         assert value in text

@@ -381,7 +381,7 @@ def test_markdown_tables_boxes_pictures_and_notes_of_other_tools(tmp_path: Path)
     doc = parse_project(report.out_dir)
     tables = [b for b in doc.blocks if isinstance(b, Table)]
     assert len(tables) == 1
-    assert [inline_text(c.content) for c in tables[0].header] == ["指标", "2022年", "2023年"]
+    assert [inline_text(c.content) for c in tables[0].header[0]] == ["指标", "2022年", "2023年"]
     assert [[inline_text(c.content) for c in row] for row in tables[0].rows][-1] == ["平均办理时限压缩", "", "42%"]
     quotes = [b for b in doc.blocks if isinstance(b, Quote)]
     assert [inline_text(q.children[0].content) for q in quotes if isinstance(q.children[0], ParsedParagraph)] == [
@@ -432,7 +432,7 @@ def test_tab_separated_chinese_table(tmp_path: Path) -> None:
     report = import_file(CASES["city-gbk-wrapped"], tmp_path / "city")
     doc = parse_project(report.out_dir)
     (table,) = [b for b in doc.blocks if isinstance(b, Table)]
-    assert [inline_text(c.content) for c in table.header] == ["指标", "单位", "2023年", "增长"]
+    assert [inline_text(c.content) for c in table.header[0]] == ["指标", "单位", "2023年", "增长"]
     assert [inline_text(c.content) for c in table.rows[0]] == ["地区生产总值", "亿元", "456.7", "6.2%"]
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import base64
 import re
 import zipfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -117,7 +117,16 @@ def is_exported(path: Path) -> bool:
 
 
 class _Reader:
-    def __init__(self, document: Any, path: Path, run_in_level: int, labels: dict[str, str], figures: dict[str, str]):
+    def __init__(
+        self,
+        document: Any,
+        path: Path,
+        run_in_level: int,
+        labels: dict[str, str],
+        figures: dict[str, str],
+        tables: dict[str, str] | None = None,
+        table_keys: dict[str, str] | None = None,
+    ):
         self.document = document
         self.part = document.part
         self.story = self.part
@@ -127,6 +136,11 @@ class _Reader:
         self.labels = labels
         """Sanitised bookmark key → the source's footnote label."""
         self.figures = figures
+        self.tables = tables or {}
+        """The table spec of each numbered table (``""`` for a pipe table), by number."""
+        self.table_spec = ""
+        self.table_keys = table_keys or {}
+        """The id of each numbered table, by number (what a ``REF`` to its caption was written as)."""
         """Figure number in the source → its chart id (captions keep their number in a bookmark)."""
         styles = document.styles.element
         self.style_names = {
@@ -143,6 +157,9 @@ class _Reader:
         self.image_names: dict[str, str] = {}
         self.paragraph = 0
         self.last_chart = ""
+        self.table_caption = ""
+        """The caption (``表 N`` taken off) of the table that follows, read from its caption paragraph."""
+        self.table_unit = ""
 
     def style(self, p: Any) -> str:
         found = p.find(f"{_W}pPr/{_W}pStyle")
@@ -171,6 +188,12 @@ class _Reader:
                 continue
             if style in (word.CAPTION, "KPI Caption"):
                 self._caption(element)
+                continue
+            if style == word.UNIT:
+                self.table_unit = text.strip().split("：", 1)[-1].split(": ", 1)[-1]
+                continue
+            if style == word.FIGURE_NOTE and out and isinstance(out[-1], model.Table) and out[-1].caption:
+                out[-1] = replace(out[-1], notes=[*out[-1].notes, self.inlines(element)])
                 continue
             if style in _SKIPPED:
                 continue
@@ -209,6 +232,12 @@ class _Reader:
             elif after:
                 parts.append(node.text or "")
         text = "".join(parts).strip("\u3000 ")
+        for start in p.iter(f"{_W}bookmarkStart"):
+            name = str(start.get(f"{_W}name", ""))
+            if name.startswith(word.BOOKMARK_PREFIX + "tbl_"):
+                self.table_caption = text
+                self.table_spec = self.tables.get(name.removeprefix(word.BOOKMARK_PREFIX + "tbl_"), "")
+                return
         chart = self._caption_chart(p) or self.last_chart
         if chart:
             self.captions[chart] = text
@@ -231,6 +260,16 @@ class _Reader:
         return _Item(content, depth, ordered, continued, self.starts.get(number, 1), number, self.pos())
 
     def table(self, tbl: Any) -> model.Block:
+        caption, unit, spec = self.table_caption, self.table_unit, self.table_spec
+        self.table_caption = self.table_unit = self.table_spec = ""
+        name = _table_name(tbl)
+        if name.startswith(word.TABLE_PREFIX):
+            spec = name.removeprefix(word.TABLE_PREFIX)
+        if spec in self.figures.values():  # a `type: table` chart spec, placed as ![](chart:ID)
+            self.last_chart = spec
+            return model.Figure(spec, self.pos())
+        if spec:  # the table of a spec (named so, or by its caption's number: LibreOffice drops the name)
+            return model.Table([], [], self.pos(), spec=spec)
         chart = _table_chart(tbl)
         previous = tbl.getprevious()
         while not chart and previous is not None and previous.tag == f"{_W}p":
@@ -246,11 +285,23 @@ class _Reader:
         if chart:
             self.last_chart = chart
             return model.Figure(chart, self.pos())
-        rows: list[list[model.TableCell]] = []
-        header: list[model.TableCell] = []
-        for index, tr in enumerate(tbl.findall(f"{_W}tr")):
-            cells = []
+        grid: list[list[model.TableCell]] = []
+        heads = 0
+        starts: dict[int, tuple[int, int]] = {}
+        """By column: the row and index in it of the cell a vertical merge continues."""
+        trs = tbl.findall(f"{_W}tr")
+        for tr in trs:
+            cells: list[model.TableCell] = []
+            column = 0
             for tc in tr.findall(f"{_W}tc"):
+                span_el = tc.find(f"{_W}tcPr/{_W}gridSpan")
+                span = int(span_el.get(f"{_W}val", "1")) if span_el is not None else 1
+                merge = tc.find(f"{_W}tcPr/{_W}vMerge")
+                if merge is not None and merge.get(f"{_W}val") != "restart" and column in starts:
+                    r, i = starts[column]
+                    grid[r][i] = replace(grid[r][i], rowspan=grid[r][i].rowspan + 1)
+                    column += span
+                    continue
                 content: list[model.Inline] = []
                 align = None
                 for p in tc.findall(f"{_W}p"):
@@ -262,19 +313,25 @@ class _Reader:
                         align = {"center": "center", "right": "right", "end": "right", "left": "left"}.get(
                             str(jc.get(f"{_W}val"))
                         )
-                cells.append(model.TableCell(content, align))
-            is_header = tr.find(f"{_W}trPr/{_W}tblHeader") is not None
-            if index == 0 and (is_header or len(tbl.findall(f"{_W}tr")) > 1):
-                header = cells
-            else:
-                rows.append(cells)
-        if header and rows:
+                starts[column] = (len(grid), len(cells))
+                cells.append(model.TableCell(content, align, colspan=span))
+                column += span
+            grid.append(cells)
+            if tr.find(f"{_W}trPr/{_W}tblHeader") is not None and heads == len(grid) - 1:
+                heads += 1
+        if not heads and len(grid) > 1:
+            heads = 1
+        header, rows = grid[:heads], [_unbolded_total(row) for row in grid[heads:]]
+        if header and rows:  # a pipe table says its columns' alignment once: under the header
             aligns = [cell.align for cell in rows[0]]
-            header = [
-                model.TableCell(cell.content, aligns[i] if i < len(aligns) else cell.align)
-                for i, cell in enumerate(header)
+            last = [
+                model.TableCell(cell.content, aligns[i] if i < len(aligns) else cell.align, cell.colspan, cell.rowspan)
+                for i, cell in enumerate(header[-1])
             ]
-        return model.Table(header, rows, self.pos())
+            header = [*header[:-1], last]
+        key = name.removeprefix("#") if name.startswith("#") else ""
+        table = model.Table(header, rows, self.pos(), key=key, unit=unit)
+        return replace(table, caption=[model.Text(caption)]) if caption else table
 
     # ----------------------------------------------------------- inline
     def inlines(self, p: Any) -> list[model.Inline]:
@@ -353,6 +410,13 @@ class _Reader:
 
     def _field_result(self, instruction: str, result: list[Any], out: list[Any], link: str) -> None:
         words = instruction.split()
+        if len(words) >= 2 and words[0].upper() == "REF" and "MERGEFORMAT" in instruction.upper():
+            # a cross-reference [@id] to a figure or a table
+            kind, _, number = words[1].removeprefix(word.BOOKMARK_PREFIX).partition("_")
+            key = (self.figures if kind == "fig" else self.table_keys if kind == "tbl" else {}).get(number, "")
+            if key:
+                out.append(("ref", key, frozenset(), ""))
+                return
         if len(words) >= 2 and words[0].upper() == "REF" and words[1].startswith(word.BOOKMARK_PREFIX + "fig_"):
             number = words[1].removeprefix(word.BOOKMARK_PREFIX + "fig_")
             out.extend((kind, value, formatting, f"#fig-{number}") for kind, value, formatting, _ in result)
@@ -549,6 +613,8 @@ def _nodes(pieces: list[tuple[str, Any, frozenset[str], str]]) -> list[model.Inl
             out.append(model.LineBreak())
         elif kind == "note":
             out.append(model.FootnoteRef(value, 0))
+        elif kind == "ref":
+            out.append(model.Ref(value, Pos(Path(""))))
         elif kind == "image":
             out.append(value)
         i += 1
@@ -587,9 +653,24 @@ def _chart_of(p: Any) -> str:
     return ""
 
 
-def _table_chart(tbl: Any) -> str:
+def _unbolded_total(row: list[model.TableCell]) -> list[model.TableCell]:
+    """A totals row as written: the Word edition sets it in bold, the source does not say so."""
+    from ..tables.cells import is_total
+
+    if not row or not is_total(model.plain_text(row[0].content)):
+        return row
+    if not all(len(c.content) <= 1 and all(isinstance(n, model.Strong) for n in c.content) for c in row):
+        return row
+    return [replace(c, content=[n for s in c.content if isinstance(s, model.Strong) for n in s.children]) for c in row]
+
+
+def _table_name(tbl: Any) -> str:
     caption = tbl.find(f"{_W}tblPr/{_W}tblCaption")
-    name = str(caption.get(f"{_W}val", "")) if caption is not None else ""
+    return str(caption.get(f"{_W}val", "")) if caption is not None else ""
+
+
+def _table_chart(tbl: Any) -> str:
+    name = _table_name(tbl)
     return name.removeprefix(word.FIGURE_PREFIX) if name.startswith(word.FIGURE_PREFIX) else ""
 
 
@@ -621,17 +702,25 @@ def _list_starts(document: Any) -> dict[str, int]:
 
 
 def read_exported(
-    path: Path, run_in_level: int = 3, labels: list[str] | None = None, charts: list[str] | None = None
+    path: Path,
+    run_in_level: int = 3,
+    labels: list[str] | None = None,
+    charts: list[str] | None = None,
+    tables: list[str] | None = None,
+    table_keys: list[str] | None = None,
 ) -> Exported:
     """The blocks, notes and front matter fields of a Word document the publisher wrote.
 
     ``run_in_level``: the source's run-in heading level; ``labels``: its footnote labels (the document keeps
-    them in bookmark names); ``charts``: the chart ids of its figures in order (a caption keeps its number).
+    them in bookmark names); ``charts``: the chart ids of its figures in order (a caption keeps its number);
+    ``tables``: the spec id of each numbered table in order, ``""`` for a pipe table.
     """
     document = open_docx(path)
     keys = {re.sub(r"[^0-9A-Za-z_]", "_", label): label for label in labels or []}
     figures = {str(number): chart for number, chart in enumerate(charts or [], start=1)}
-    reader = _Reader(document, path, run_in_level, keys, figures)
+    numbered = {str(number): spec for number, spec in enumerate(tables or [], start=1)}
+    ids = {str(number): key for number, key in enumerate(table_keys or [], start=1)}
+    reader = _Reader(document, path, run_in_level, keys, figures, numbered, ids)
     blocks = reader.blocks()
     notes = reader.footnotes()
     return Exported(

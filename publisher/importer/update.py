@@ -31,6 +31,7 @@ from pathlib import Path
 from .. import model
 from ..errors import Diagnostics, Pos, PublisherError
 from ..files import display_path, write_atomic
+from ..i18n import LABELS
 from ..parse import build_model, markdown_parser
 from ..source import MAIN_FILE, Source, SourceFile, find_project, load_source, parse_source
 from .exported import Exported, Project, project_part, read_exported
@@ -85,6 +86,8 @@ def inline_markdown(nodes: list[model.Inline], table: bool = False) -> str:
             parts.append(f"![{_escape(node.alt)}]({node.src})")
         elif isinstance(node, model.FootnoteRef):
             parts.append(f"[^{node.label}]")
+        elif isinstance(node, model.Ref):
+            parts.append(f"[@{node.key}]")
         elif isinstance(node, model.LineBreak):
             parts.append("\\\n")
     return "".join(parts).strip(" ")
@@ -131,20 +134,54 @@ def block_markdown(block: model.Block) -> str:
                     lines += ["", _indent(text, pad, pad)]
         return "\n".join(lines)
     if isinstance(block, model.Table):
-        width = max([len(block.header), *(len(row) for row in block.rows)] or [1])
-
-        def row(cells: list[model.TableCell]) -> str:
-            texts = [inline_markdown(cell.content, table=True) for cell in cells]
-            texts += [""] * (width - len(texts))
-            return "| " + " | ".join(texts) + " |"
-
-        aligns = [cell.align for cell in (block.rows[0] if block.rows else block.header)]
-        aligns += [None] * (width - len(aligns))
-        rule = {None: "---", "left": ":---", "center": ":---:", "right": "---:"}
-        return "\n".join(
-            [row(block.header), "|" + "|".join(rule.get(a, "---") for a in aligns) + "|", *map(row, block.rows)]
-        )
+        if block.spec and not block.header and not block.rows:
+            return f"![](table:{block.spec})"
+        return table_markdown(block)
     return ""
+
+
+def table_markdown(block: model.Table) -> str:
+    """A table as a pipe table: spans as ``<`` and ``^`` cells, a caption line when it has one, its notes."""
+    grid = model.placed([*block.header, *block.rows])
+    width = len(grid[0]) if grid else 1
+    owner: dict[tuple[int, int], str] = {}
+    for r, places in enumerate(grid):
+        for c, cell in enumerate(places):
+            if cell is not None:
+                for dr in range(cell.rowspan):
+                    for dc in range(cell.colspan):
+                        if dr or dc:
+                            owner[(r + dr, c + dc)] = "^" if dc == 0 else "<"
+
+    def row(r: int) -> str:
+        texts = []
+        for c in range(width):
+            cell = grid[r][c]
+            texts.append(inline_markdown(cell.content, table=True) if cell is not None else owner.get((r, c), ""))
+        return "| " + " | ".join(texts) + " |"
+
+    first = block.rows[0] if block.rows else (block.header[-1] if block.header else [])
+    aligns = [cell.align for cell in first] + [None] * width
+    rule = {None: "---", "left": ":---", "center": ":---:", "right": "---:", "decimal": "---:"}
+    lines = [row(0), "|" + "|".join(rule.get(a, "---") for a in aligns[:width]) + "|"]
+    lines += [row(r) for r in range(1, len(grid))]
+    if block.caption or block.key:  # the caption goes before the table
+        attributes = [f"#{block.key}"] if block.key else []
+        if block.unit:
+            attributes.append(f"unit={block.unit}" if " " not in block.unit else f'unit="{block.unit}"')
+        if len(block.header) > 1:
+            attributes.append(f"header={len(block.header)}")
+        if block.landscape:
+            attributes.append("landscape")
+        caption = inline_markdown(block.caption)
+        lines = [f": {caption}" + (" {" + " ".join(attributes) + "}" if attributes else ""), "", *lines]
+    notes = [inline_markdown(note) for note in block.notes if not inline_markdown(note).startswith(_LEGENDS)]
+    if notes:
+        lines += ["", "\n".join(notes)]
+    return "\n".join(lines)
+
+
+_LEGENDS = tuple(labels["conventions"] for labels in LABELS.values())
 
 
 # ----------------------------------------------------------------- where blocks are in the source
@@ -159,6 +196,11 @@ def block_spans(source: Source, document: model.Document) -> list[tuple[int, int
     i = 0
     for block in document.blocks:
         take = 2 if isinstance(block, model.Paragraph) and block.lead is not None else 1
+        if isinstance(block, model.Table) and block.lines != (0, 0):
+            # a captioned table: its caption and notes are paragraphs of their own in the source
+            last = block.lines[1] - source.body_line
+            while i + take < len(nodes) and (nodes[i + take].map or (last + 1,))[0] <= last:
+                take += 1
         found = nodes[i : i + take]
         if len(found) < take or any(node.map is None for node in found):
             raise PublisherError(
@@ -231,6 +273,8 @@ def inline_diff(old: str, new: str, context: int = 12) -> str:
 def _what(block: model.Block) -> str:
     if isinstance(block, model.Figure):
         return f"figure chart:{block.chart_id}"
+    if isinstance(block, model.Table) and block.spec:
+        return f"table table:{block.spec}"
     if isinstance(block, model.Paragraph) and block.lead is not None:
         return "paragraph with its run-in heading"
     return {
@@ -559,9 +603,7 @@ def update_project(project: Path, docx: Path, write: bool = False) -> WordUpdate
     part = project_part(docx)
     base = _base(root, part, current)
     base_model = build_model(base, Diagnostics())
-    exported = read_exported(
-        docx, base_model.meta.run_in_level, list(base_model.footnotes), [f.chart_id for f in base_model.figures()]
-    )
+    exported = _read(docx, base_model)
     if part is None and not exported.blocks:
         raise PublisherError(
             "this is not a Word document the publisher wrote",
@@ -586,6 +628,15 @@ def update_project(project: Path, docx: Path, write: bool = False) -> WordUpdate
     return result
 
 
+def _read(docx: Path, base: model.Document) -> Exported:
+    """The Word document read with what its source says of its footnotes, figures and numbered tables."""
+    numbered = [t for t in base.tables() if t.spec or t.caption]
+    charts = [f.chart_id for f in base.figures()]
+    tables = [t.spec for t in numbered]
+    keys = [t.spec or t.key for t in numbered]
+    return read_exported(docx, base.meta.run_in_level, list(base.footnotes), charts, tables, keys)
+
+
 def restore_project(docx: Path, out_dir: Path, *, force: bool = False) -> WordUpdate:
     """A new project from a Word document the publisher wrote: its files, and its report with the edits."""
     from .writer import check_out_dir
@@ -596,9 +647,7 @@ def restore_project(docx: Path, out_dir: Path, *, force: bool = False) -> WordUp
     check_out_dir(out_dir, force)
     base = parse_source(out_dir, SourceFile(MAIN_FILE, part.files["source/report.md"].decode("utf-8")))
     base_model = build_model(base, Diagnostics())
-    exported = read_exported(
-        docx, base_model.meta.run_in_level, list(base_model.footnotes), [f.chart_id for f in base_model.figures()]
-    )
+    exported = _read(docx, base_model)
     merged = merge(base, base, exported)
     result = WordUpdate(docx, out_dir, merged.changes, merged.text, part.attrs, restored=True)
     files = dict(part.files)

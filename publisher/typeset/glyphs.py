@@ -41,11 +41,21 @@ def _texts(doc: Document, report: Path, specs: Mapping[str, ChartSpec]) -> Itera
             for child in block.children:
                 yield from block_texts(child, role)
         elif isinstance(block, Table):
-            for cell in block.header:
-                yield ("figure", inline_text(cell.content), block.pos)
+            # captions and headers in the heading face; cells and notes in the heading face (report) or the
+            # body face (gongwen): both must have them
+            words = labels(doc.meta.lang)
+            furniture = block.label + words["unit"] + block.unit + words["continued"] + "0123456789-"
+            yield ("heading", inline_text(block.caption) + furniture, block.pos)
+            for row in block.header:
+                for cell in row:
+                    yield ("heading", inline_text(cell.content), cell.pos or block.pos)
             for row in block.rows:
                 for cell in row:
-                    yield ("figure", inline_text(cell.content), block.pos)
+                    for face in ("heading", "body"):
+                        yield (face, inline_text(cell.content), cell.pos or block.pos)
+            for note in block.notes:
+                for face in ("heading", "body"):
+                    yield (face, inline_text(note), block.pos)
 
     for block in doc.blocks:
         yield from block_texts(block)

@@ -26,6 +26,8 @@ from ..i18n import script
 
 FIGURE_PREFIX = "chart:"
 """``wp:docPr/@name`` of a chart's picture, and ``w:tblDescription`` of a chart table: ``chart:ID``."""
+TABLE_PREFIX = "table:"
+"""``w:tblCaption`` of a table made from a table spec (``table:ID``), and ``#ID`` of a pipe table with an id."""
 BOOKMARK_PREFIX = "_pub_"
 """Bookmarks the publisher sets (hidden in Word: they start with ``_``)."""
 PROJECT_NAMESPACE = "urn:publisher:project:1"

@@ -133,7 +133,7 @@ class _Build:
             rendered.root,
             rendered.resources,
             "".join(SPECIMEN),
-            len(self.model.blocks),
+            len(self.model.body_blocks()),
             diagnostics,
             options.allow_remote,
         )
@@ -144,7 +144,8 @@ class _Build:
             key = element.attrs.get("data-word")
             if key:
                 self.spec[key] = element.style
-        self.closing = main.children[len(SPECIMEN) :] if main is not None else ()
+        closing = main.children[len(SPECIMEN) :] if main is not None else ()
+        self.closing = tuple(element for element in closing if "appendices" not in element.classes)
         self.page = self.styled.pages[PageKind("right", "")]
         top, right, bottom, left = self.page.margin
         self.content_width = self.page.width_pt - left - right
@@ -683,11 +684,16 @@ class _Build:
     # ================================================================ the text
 
     def _text(self) -> None:
-        for block in self.model.blocks:
+        for block in self.model.body_blocks():
             self.block(block)
         page = self.page
         for element in self.closing:
             self._closing(element, page)
+        for block in self.model.appendix_blocks():
+            if isinstance(block, model.Heading) and block.appendix:
+                self.break_next = True
+                self.paragraph(word.BODY, [run(block.appendix, self.props(word.BODY))], first_line=0)
+            self.block(block)
 
     def _closing(self, element: Styled, page: PageStyle) -> None:
         first = True
@@ -766,7 +772,23 @@ class _Build:
                 out.append(el("w:r", {}, el("w:br")))
             elif isinstance(node, model.FootnoteRef) and notes:
                 out.extend(self.footnote(node))
+            elif isinstance(node, model.Ref):
+                out.extend(self.reference(node, style))
         return out
+
+    def reference(self, node: model.Ref, style: str) -> list[Any]:
+        """A cross-reference: to a figure or table a ``REF`` field to its caption's number (Word keeps it in step
+        with the number), to a heading or appendix a link to its bookmark, to a note its text."""
+        props = self.props(style)
+        kind, _, number = node.anchor.partition("-")
+        if node.kind in ("figure", "table") and number:
+            name = word.bookmark(kind, number)
+            # \* MERGEFORMAT tells a cross-reference from a link to a figure (``[图3](#fig-3)``) on the way back
+            return field_runs(f"REF {name} \\h \\* MERGEFORMAT", node.label, props)
+        if node.kind in ("heading", "appendix"):
+            target = word.bookmark("h", node.anchor)
+            return [el("w:hyperlink", {"w:anchor": target, "w:history": "1"}, run(node.label, props))]
+        return [run(node.label, props)]
 
     def link(self, node: model.Link, style: str, notes: bool) -> list[Any]:
         """A link: to a figure of the document (``#fig-N``) a ``REF`` field to its caption, which Word keeps
@@ -998,32 +1020,81 @@ class _Build:
     # ---------------------------------------------------------------- tables and lists
 
     def table(self, table: model.Table) -> None:
-        """A table of the text: the header row repeats on every page; the theme's rules above, under the header
-        and at the foot."""
-        columns = max([len(table.header), *(len(row) for row in table.rows)] or [1])
+        """A table of the text: a numbered one with its caption above (``表 N``, a ``SEQ`` field under a bookmark
+        ``REF`` fields point to) and its unit line; every header row repeats on every page; spans as merged
+        cells; the theme's rules above, under the header and at the foot; its notes under it."""
+        if table.label:
+            self.table_caption(table)
+            if table.unit:
+                text = f"{self.words['unit']}{table.unit}"
+                self.paragraph(word.UNIT, [run(text, self.props(word.UNIT))], align="right")
+        grid = model.placed([*table.header, *table.rows])
+        columns = len(grid[0]) if grid else 1
         widths = [self.content_width / columns] * columns
         header = self.spec["table-header"]
         cell_style, last_style = self.spec["table-cell"], self.spec["table-last"]
         rules = _rules(header.borders if table.header else cell_style.borders, last_style.borders)
+        owner: dict[tuple[int, int], model.TableCell] = {}
+        for r, places in enumerate(grid):
+            for c, found in enumerate(places):
+                if found is not None:
+                    for dr in range(found.rowspan):
+                        for dc in range(found.colspan):
+                            owner[(r + dr, c + dc)] = found
+        heads = len(table.header)
         rows = []
-        if table.header:
-            cells = [
-                _cell(widths[i], [self._inline_cell(word.TABLE_HEADING, cell)], borders=_inner(header.borders))
-                for i, cell in enumerate(table.header)
-            ]
-            rows.append(_row_element(cells, header=True))
-        for index, row in enumerate(table.rows):
-            source = last_style if index == len(table.rows) - 1 else cell_style
-            cells = [
-                _cell(widths[i], [self._inline_cell(word.TABLE_TEXT, cell)], borders=_inner(source.borders))
-                for i, cell in enumerate(row)
-            ]
-            rows.append(_row_element(cells))
-        self.add(_table(widths, rows, rules=rules))
+        for r, places in enumerate(grid):
+            is_header = r < heads
+            total = not is_header and (r - heads) in table.totals
+            if is_header:
+                style, borders = word.TABLE_HEADING, _inner(header.borders)
+            else:
+                source = last_style if r == len(grid) - 1 else cell_style
+                style, borders = word.TABLE_TEXT, _inner(source.borders)
+            cells = []
+            c = 0
+            while c < columns:
+                cell = places[c]
+                span = owner.get((r, c))
+                if span is None:  # a row shorter than the table
+                    cells.append(_cell(widths[c], [el("w:p")], borders=borders))
+                    c += 1
+                    continue
+                width = sum(widths[c : c + span.colspan])
+                if cell is not None:
+                    paragraph = self._inline_cell(style, cell, word.STRONG if total else None)
+                    merge = "restart" if cell.rowspan > 1 else ""
+                else:
+                    paragraph, merge = el("w:p"), "continue"
+                cells.append(_cell(width, [paragraph], borders=borders, span=span.colspan, merge=merge))
+                c += span.colspan
+            rows.append(_row_element(cells, header=is_header, cant_split=True))
+        name = f"{word.TABLE_PREFIX}{table.spec}" if table.spec else (f"#{table.key}" if table.key else "")
+        self.add(_table(widths, rows, name=name, rules=rules))
+        for note in table.notes:
+            self.paragraph(word.FIGURE_NOTE, self.inlines(note, word.FIGURE_NOTE))
 
-    def _inline_cell(self, style: str, cell: model.TableCell) -> Any:
-        align = {"center": "center", "right": "right", "left": "left"}.get(cell.align or "")
-        return el("w:p", {}, ParaProps(style=style, align=align).element(), *self.inlines(cell.content, style))
+    def table_caption(self, table: model.Table) -> None:
+        """``表 N`` and the caption, above the table and kept with it."""
+        label, _, number = table.label.rpartition(" ")
+        if not label:  # 附表1: the word and the number run together
+            split = re.match(r"(.*?)(\d+(?:-\d+)?)$", table.label)
+            label, number = (split.group(1), split.group(2)) if split else (table.label, "")
+        label_props = self.props(word.CAPTION, word.CAPTION_LABEL)
+        space = " " if " " in table.label else ""
+        numbered = [run(f"{label}{space}", label_props), *field_runs(f"SEQ {label} \\* ARABIC", number, label_props)]
+        gap = "\u3000" if self.sheet.chinese else " "
+        content = [
+            *self.bookmarks.around(word.bookmark("tbl", str(table.number)), numbered),
+            run(gap, self.props(word.CAPTION)),
+            *self.inlines(table.caption, word.CAPTION),
+        ]
+        self.paragraph(word.CAPTION, content, keep_next=True)
+
+    def _inline_cell(self, style: str, cell: model.TableCell, char: str | None = None) -> Any:
+        align = {"center": "center", "right": "right", "left": "left", "decimal": "right"}.get(cell.align or "")
+        content = self.inlines(cell.content, style, char)
+        return el("w:p", {}, ParaProps(style=style, align=align).element(), *content)
 
     def list_block(self, block: model.ListBlock, depth: int) -> None:
         level = min(depth, 2)
@@ -1152,8 +1223,16 @@ def _cell(
     card: Style | None = None,
     borders: dict[str, Any] | None = None,
     shading: str = "",
+    span: int = 1,
+    merge: str = "",
 ) -> Any:
+    """A table cell; ``span``: columns it takes, ``merge``: ``restart`` (the first of a vertical merge) or
+    ``continue`` (a place the cell above covers)."""
     props = [el("w:tcW", {"w:w": twips(width), "w:type": "dxa"})]
+    if span > 1:
+        props.append(el("w:gridSpan", {"w:val": span}))
+    if merge:
+        props.append(el("w:vMerge", {"w:val": "restart"} if merge == "restart" else {}))
     sides = dict(borders or {})
     if card is not None:
         sides.update(card.borders)

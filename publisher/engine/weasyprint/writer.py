@@ -96,11 +96,12 @@ class PdfWriter:
         from weasyprint.text.fonts import FontConfiguration
 
         if patched:
-            from . import bold, justify
+            from . import bold, justify, tables
             from . import incremental as relayout
 
             justify.install()
             bold.install()
+            tables.install()
             relayout.install()
         self.patched = patched
         self.incremental = incremental and patched
@@ -178,6 +179,10 @@ class PdfWriter:
             # The faces go to WeasyPrint as a stylesheet of their own, before the document's (as one
             # parsed stylesheet per font configuration, so a warm rebuild does not load them again).
             faces_css = font_face_css(faces)
+            if self.patched:
+                from .tables import SHOW_CONTINUED
+
+                faces_css += "\n" + SHOW_CONTINUED
             found = self._faces.get(faces_css)
             if found is None:
                 found = self._faces[faces_css] = weasyprint.CSS(
