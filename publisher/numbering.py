@@ -125,12 +125,13 @@ def number(doc: Document, captions: Captions | None = None) -> Numbered:
     figures = tables = 0
     """Numbers of the whole document (anchors)."""
 
-    def add(target: Target) -> None:
+    def add(target: Target, placed: bool = False) -> None:
+        """``placed``: the target is a spec placed in the text (a chart, a table spec), which may be placed twice."""
         if not target.key:
             return
         if target.key in targets:
-            if target.kind == "figure" == targets[target.key].kind:
-                return  # a chart placed twice: references go to the first
+            if (target.kind == "figure" or placed) and target.kind == targets[target.key].kind:
+                return  # a chart or a table spec placed twice: references go to the first
 
             raise PublisherError(
                 f"id '{target.key}' is already used at {targets[target.key].pos}",
@@ -177,7 +178,7 @@ def number(doc: Document, captions: Captions | None = None) -> Numbered:
         elif isinstance(block, Table) and block.caption:
             tables += 1
             block = replace(block, number=tables, label=label("table"))
-            add(Target(block.key, "table", block.label, f"tbl-{tables}", block.pos, appendix, True))
+            add(Target(block.key, "table", block.label, f"tbl-{tables}", block.pos, appendix, True), bool(block.spec))
         blocks.append(block)
         places.append(appendix)
     for note in doc.footnotes.values():

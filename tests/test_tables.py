@@ -290,3 +290,15 @@ def test_the_sample_table_is_table_1_with_its_caption_above(sample: Sample) -> N
     ).stdout
     ys = {m[2]: float(m[1]) for m in re.finditer(r'<word xMin="[\d.]+" yMin="([\d.]+)"[^>]*>([^<]+)</word>', words)}
     assert ys["城市建设：2021"] < ys["单位：个"] < ys["项目"] < ys["注：2022"]
+
+
+def test_a_table_spec_may_be_placed_twice_a_pipe_table_id_may_not(make_project: ProjectMaker) -> None:
+    root = make_project("# 一\n\n见[@t]。\n\n![](table:t)\n\n![](table:t)\n")
+    (root / "source" / "tables").mkdir()
+    (root / "source" / "tables" / "t.yaml").write_text(
+        "id: t\ntitle: 表\ncolumns: [项目, 金额]\nrows:\n  - [甲, 1]\n", encoding="utf-8"
+    )
+    assert [t.label for t in tables_of(root)] == ["表 1", "表 2"]
+    twice = PIPE.replace("{#towns}", "{#main}")
+    with pytest.raises(PublisherError, match="id 'main' is already used"):
+        tables_of(make_project(twice))
