@@ -13,19 +13,23 @@ from __future__ import annotations
 import base64
 import dataclasses
 import functools
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import jinja2
+from jinja2.exceptions import SecurityError
+from jinja2.loaders import split_template_path
+from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
 from . import model
 from .charts import ChartSpec, Drawing, Templates
 from .charts.numbers import format_number
 from .editions import Edition
+from .errors import Pos, PublisherError
 from .i18n import labels
 from .theme import Theme
 from .typeset.markup import keep_last_two, typeset
@@ -105,16 +109,55 @@ def _typeset_in_context(context: jinja2.runtime.Context, text: str) -> Markup:
 def environment(theme: Theme) -> jinja2.Environment:
     """A Jinja2 environment over the theme's search path, autoescaping on.
 
+    Templates are data, not code: when a theme has a folder outside the
+    publisher's own (a project's ``styles/``), its templates run in Jinja's
+    :class:`~jinja2.sandbox.SandboxedEnvironment`, which refuses
+    ``__``-attributes, unsafe functions and huge ranges; and they are read
+    through the path policy (inside the project, regular files).
     Environments are kept (by search path), so a warm rebuild does not compile
     the templates again; Jinja reloads a template whose file changed.
     """
-    return _environment(tuple(str(d / "templates") for d in theme.dirs))
+    project = str(theme.project) if theme.project is not None else None
+    return _environment(tuple(str(d / "templates") for d in theme.dirs), project, not theme.trusted())
+
+
+class _ThemeLoader(jinja2.BaseLoader):
+    """Templates from the theme's folders, most specific first, each read through the path policy."""
+
+    def __init__(self, search_path: tuple[str, ...], project: Path | None):
+        self.search_path = [Path(folder) for folder in search_path]
+        self.project = project
+
+    def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str, Callable[[], bool]]:
+        from .theme import read_theme_file
+
+        pieces = split_template_path(template)
+        for folder in self.search_path:
+            path = folder.joinpath(*pieces)
+            if not path.is_file():
+                continue
+            text = read_theme_file(path, self.project)
+            stamp = _mtime(path)
+            return text, str(path), functools.partial(_unchanged, path, stamp)
+        raise jinja2.TemplateNotFound(template)
+
+
+def _unchanged(path: Path, stamp: float) -> bool:
+    return _mtime(path) == stamp
+
+
+def _mtime(path: Path) -> float:
+    try:
+        return path.stat().st_mtime
+    except OSError:
+        return -1.0
 
 
 @functools.lru_cache(maxsize=16)
-def _environment(search_path: tuple[str, ...]) -> jinja2.Environment:
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(list(search_path)),
+def _environment(search_path: tuple[str, ...], project: str | None, sandboxed: bool) -> jinja2.Environment:
+    kind = SandboxedEnvironment if sandboxed else jinja2.Environment
+    env = kind(
+        loader=_ThemeLoader(search_path, None if project is None else Path(project)),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -159,6 +202,50 @@ def render_html(
     typeset on (default the front matter's), ``edition`` adds the edition's
     CSS (the theme's ``edition.html.j2``).
     """
+    try:
+        return _render(doc, theme, specs, drawings, images, paper, edition)
+    except jinja2.TemplateError as exc:
+        raise template_error(exc, theme) from None
+
+
+def template_error(exc: jinja2.TemplateError, theme: Theme) -> PublisherError:
+    """A template's mistake (or a sandbox refusal) as a user error at the template's line."""
+    from .theme import STYLES_DIR
+
+    where: Pos | None = None
+    if isinstance(exc, jinja2.TemplateSyntaxError) and exc.filename:
+        where = Pos(Path(exc.filename), exc.lineno or 1)
+    else:
+        folders = tuple(str(d / "templates") for d in theme.dirs)
+        trace = exc.__traceback__
+        while trace is not None:  # the innermost frame of a template file (Jinja keeps their names and lines)
+            name = trace.tb_frame.f_code.co_filename
+            if name.startswith(folders):
+                where = Pos(Path(name), trace.tb_lineno)
+            trace = trace.tb_next
+    if where is not None:
+        root = theme.project if theme.project is not None and where.path.is_relative_to(theme.project) else None
+        base = root if root is not None else STYLES_DIR
+        where = Pos(where.path.relative_to(base) if where.path.is_relative_to(base) else where.path, where.line)
+    unsafe = isinstance(exc, SecurityError)
+    return PublisherError(
+        f"template: {'refused: ' if unsafe else ''}{exc.message or type(exc).__name__}",
+        where,
+        "templates are data: they may show the report's values, not reach Python (see README, Security)"
+        if unsafe
+        else "see the templates of the publisher's themes (styles/base/templates) for what a template may use",
+    )
+
+
+def _render(
+    doc: model.Document,
+    theme: Theme,
+    specs: Mapping[str, ChartSpec] | None,
+    drawings: Mapping[str, Drawing] | None,
+    images: Mapping[str, str] | None,
+    paper: str | None,
+    edition: Edition | None,
+) -> str:
     template = environment(theme).get_template("report.html.j2")
     toc = [h for h in doc.headings() if h.level <= doc.meta.toc_levels and not h.appendix]
     words = labels(doc.meta.lang)

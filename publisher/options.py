@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .editions import Edition
+from .errors import PublisherError
+from .paths import WRITE_HINT, inside, writable
 
 CACHE_ENV = "PUBLISHER_CACHE_DIR"
 """An environment variable: keep every project's cache below this folder (one subfolder per project)
@@ -52,10 +54,15 @@ class BuildOptions:
         if self.edition is not None and self.edition.name != self.edition.format:
             name = f"{name}-{self.edition.name}"
         if self.output is None:
-            return root / "out" / f"{name}{suffix}"
+            return writable(root / "out" / f"{name}{suffix}", root)
         if self.output.suffix.lower() == suffix:
-            return self.output
-        return self.output / f"{name}{suffix}"
+            return writable(self.output, None)
+        if self.output.exists() and not self.output.is_dir():
+            raise PublisherError(
+                f"-o {self.output}: a file, not a folder (and not a {suffix} file)",
+                hint=f"name the output with {suffix} (-o report{suffix}), or give a folder to write it in (-o out/)",
+            )
+        return writable(self.output / f"{name}{suffix}", None)
 
     def cache_folder(self, root: Path) -> Path | None:
         """The cache folder for project ``root``, or ``None`` when caching is off."""
@@ -66,4 +73,4 @@ class BuildOptions:
         shared = os.environ.get(CACHE_ENV)
         if shared:
             return Path(shared) / hashlib.sha256(str(root.resolve()).encode()).hexdigest()[:16]
-        return root / "out" / ".cache"
+        return inside(root, Path("out") / ".cache", what="cache folder", hint=WRITE_HINT, folder=True)

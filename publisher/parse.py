@@ -50,6 +50,7 @@ from .model import (
     ThematicBreak,
 )
 from .numbering import with_refs
+from .resources import LINK_HINT, link_allowed
 from .source import Source
 from .tables import finished
 from .tables.cells import Place, is_total, place, spanned
@@ -328,6 +329,11 @@ class _Builder:
         pos = Pos(self.path, line + self.source.body_line, 1)
         self.footnotes[label] = Footnote(label, number, content, pos)
 
+    def _link_pos(self, block: SyntaxTreeNode, href: str) -> Pos:
+        """Where the address of a link is written (its block's line when it is not found as parsed)."""
+        found = self.pos(block, f"]({href}")
+        return found.shifted(col=found.col + 2) if found.col > 1 else found
+
     def _warn_raw_html(self, text: str, block: SyntaxTreeNode) -> None:
         match = _RAW_HTML.search(text)
         if match:
@@ -386,7 +392,17 @@ class _Builder:
             elif kind == "code_inline":
                 out.append(Code(node.content))
             elif kind == "link":
-                out.append(Link(str(node.attrs.get("href", "")), self._inline_children(node.children, block)))
+                href = str(node.attrs.get("href", ""))
+                children = self._inline_children(node.children, block)
+                if link_allowed(href):
+                    out.append(Link(href, children))
+                else:
+                    self.diagnostics.warn(
+                        f"link to '{href}' is printed as text: a PDF's link must not open a file or a program",
+                        self._link_pos(block, href),
+                        LINK_HINT,
+                    )
+                    out.extend(children)
             elif kind == "image":
                 src = str(node.attrs.get("src", ""))
                 pos = self.pos(block, src)

@@ -191,6 +191,7 @@ def draw(prepared: Prepared, paper: str | None = None, office: bool = False) -> 
     style = prepared.theme.chart_style(paper, meta.lang, office)
     templates = chart_templates(prepared.theme)
     drawings: dict[str, charts.Drawing] = {}
+    drawn = 0
     for figure in prepared.document.figures():
         spec = prepared.specs[figure.chart_id]
         if charts.kind_of(spec).template:  # HTML through the theme's template: cheap, and a theme may change it
@@ -201,8 +202,9 @@ def draw(prepared: Prepared, paper: str | None = None, office: bool = False) -> 
         if drawing is None:
             drawing = charts.render(spec, style, templates)
             cache.put(key, drawing)
+            drawn += drawing.kind == "svg"  # HTML charts (KPI cards, tables) are made, not drawn: never cached
         drawings[figure.chart_id] = drawing
-    return Drawn(prepared, paper, drawings, cache.misses)
+    return Drawn(prepared, paper, drawings, drawn)
 
 
 def render(drawn: Drawn, edition: Edition | None = None, date: datetime | None = None) -> Rendered:

@@ -1,4 +1,4 @@
-"""Files a report refers to: images must exist, stay inside the project and be of sane size.
+"""What a report refers to: images must exist, stay inside the project and be of sane size; links go to the web.
 
 Relative image paths are resolved against ``source/`` (where ``report.md``
 lives, as Markdown editors preview them). A reference that leaves the project
@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from . import paths
 from .errors import PublisherError
 from .model import (
     Document,
@@ -26,6 +27,19 @@ from .model import (
 
 MAX_IMAGE_BYTES = 20 * 1024 * 1024
 MAX_IMAGE_PIXELS = 40_000_000
+LINK_SCHEMES = ("http", "https", "mailto")
+"""What a link of the PDF may open, besides a place in the document (``#h1``): never a file, a share or a
+program (``file:``, ``smb:``, ``launch:``, ``javascript:``, a relative path)."""
+LINK_HINT = "a link may go to a web address (https://…), an e-mail address (mailto:…) or a heading (#h1)"
+
+
+def link_allowed(href: str) -> bool:
+    """Whether ``href`` may become a link of the document: an ``http(s)`` or ``mailto:`` address, or ``#anchor``."""
+    href = href.strip()
+    if href.startswith("#"):
+        return True
+    scheme = urlsplit(href).scheme.lower()
+    return scheme in LINK_SCHEMES and (scheme == "mailto" or href.lower().startswith(f"{scheme}://"))
 
 
 def _images_in(nodes: list[Inline]) -> Iterator[Image]:
@@ -46,7 +60,6 @@ def resolve_images(doc: Document, allow_remote: bool = False) -> dict[str, str]:
     """Check every image reference; returns the address to load for each (as written): a ``file:`` URI inside
     the project, or the ``http(s)`` address when remote resources are allowed."""
     root = doc.root.resolve()
-    base = root / "source"
     found: dict[str, str] = {}
     for image in images(doc):
         src = image.src.strip()
@@ -67,19 +80,17 @@ def resolve_images(doc: Document, allow_remote: bool = False) -> dict[str, str]:
                 "use a path to a file inside the project, e.g. images/map.png",
             )
         path = Path(unquote(src.split("?")[0].split("#")[0]))
-        target = (path if path.is_absolute() else base / path).resolve()
-        if not target.is_relative_to(root):
-            raise PublisherError(
-                f"image '{src}' is outside the project",
-                image.pos,
-                "copy the file into the project (e.g. source/images/) and refer to it there",
-            )
-        if not target.is_file():
+        if not path.is_absolute():
+            path = Path("source") / path
+        hint = "copy the file into the project (e.g. source/images/) and refer to it there"
+        paths.inside(root, path, image.pos, "image", hint, name=src)
+        if not (root / path).exists():
             raise PublisherError(
                 f"image not found: {src}",
                 image.pos,
-                f"paths are relative to source/; looked for {target.relative_to(root)}",
+                f"paths are relative to source/; looked for {paths.shown(root, (root / path).resolve())}",
             )
+        target = paths.regular_file(root, path, image.pos, "image", name=src)
         _check_image_size(target, image)
         found[image.src] = target.as_uri()
     return found

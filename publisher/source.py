@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import frontmatter, yamlpos
+from . import frontmatter, paths, yamlpos
 from .errors import Pos, PublisherError, did_you_mean
 from .model import Meta
 
@@ -59,21 +59,10 @@ def find_project(project: Path) -> Path:
     return project.resolve()
 
 
-def read_text(root: Path, rel: Path) -> SourceFile:
-    """Read a UTF-8 text file of the project, with a clear error for other encodings."""
-    full = root / rel
-    try:
-        data = full.read_bytes()
-    except FileNotFoundError:
-        raise PublisherError(f"file not found: {rel}", Pos(rel)) from None
-    except OSError as exc:
-        raise PublisherError(f"cannot read {rel}: {exc.strerror}", Pos(rel)) from None
-    if len(data) > MAX_SOURCE_BYTES:
-        raise PublisherError(
-            f"file is {len(data) // 1024} KiB, more than the {MAX_SOURCE_BYTES // 1024 // 1024} MiB limit",
-            Pos(rel),
-            "split the report or check that this is the right file",
-        )
+def read_text(root: Path, rel: Path, pos: Pos | None = None, what: str = "file") -> SourceFile:
+    """Read a UTF-8 text file of the project (through the path policy, :mod:`publisher.paths`), with a clear
+    error for other encodings; ``pos`` is where the file was named, if elsewhere."""
+    data = paths.read_bytes(root, rel, MAX_SOURCE_BYTES, pos, what)
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     try:
@@ -161,6 +150,10 @@ def parse_meta(data: Any, pos: Pos, root: Path) -> Meta:
             data.where("numbering"),
             did_you_mean(meta.numbering, ["document", "chapter"]),
         )
+    if "theme" in data:
+        from .theme import check_theme_name
+
+        check_theme_name(meta.theme, data.where("theme"))
     if not re.fullmatch(r"[\w.-]+", meta.name):
         raise PublisherError(
             f"name '{meta.name}' cannot be a file name",

@@ -12,11 +12,12 @@ properties) and the charts, so the two always agree.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import yamlpos
+from . import paths, yamlpos
 from .charts import ChartStyle
 from .data import FONT_ROLES, FONTS_DIR, PACKAGE_ROOT, STYLES_DIR
 from .errors import EnvironmentProblem, Pos, PublisherError, did_you_mean
@@ -30,6 +31,9 @@ __all__ = ["FONTS_DIR", "FONT_ROLES", "PACKAGE_ROOT", "STYLES_DIR", "Theme", "lo
 BASE_THEME = "base"
 THEME_FILE = "theme.yaml"
 THEME_KEYS = ("description", "extends", "checks", "captions")
+THEME_NAME = re.compile(r"[^\W_][\w-]*")
+"""A theme is named by its folder (letters, digits, ``-``, ``_``): never by a path."""
+MAX_THEME_FILE_BYTES = 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -45,10 +49,20 @@ class Theme:
     """Checks the theme registers (:data:`publisher.checks.CHECKS`), run by ``publisher check``."""
     captions: Captions = field(default_factory=Captions)
     """How it numbers and labels tables and figures (``captions:`` in ``theme.yaml``)."""
+    project: Path | None = None
+    """The project whose ``styles/`` holds some of :attr:`dirs` (their files are read through the path policy)."""
 
     def css_files(self) -> list[Path]:
         """Stylesheets in cascade order: base first, the most specific last."""
         return [d / "theme.css" for d in reversed(self.dirs) if (d / "theme.css").is_file()]
+
+    def css_texts(self) -> list[str]:
+        """The text of :meth:`css_files`, read through the path policy."""
+        return [read_theme_file(path, self.project) for path in self.css_files()]
+
+    def trusted(self) -> bool:
+        """Whether every folder of the theme is the publisher's own (else its templates run sandboxed)."""
+        return all(d.is_relative_to(STYLES_DIR) for d in self.dirs)
 
     def css_variables(self) -> str:
         """The tokens as CSS custom properties on ``:root``, with their units; font roles as ``--font-ROLE``.
@@ -131,6 +145,29 @@ def check_fonts(fonts_dir: Path = FONTS_DIR) -> None:
             )
 
 
+def read_theme_file(path: Path, project: Path | None) -> str:
+    """A file of a theme folder: a project's through the path policy (inside the project, a regular file)."""
+    root = project if project is not None and path.is_relative_to(project) else STYLES_DIR
+    data = paths.read_bytes(root, path, MAX_THEME_FILE_BYTES, what="theme file", name=str(paths.shown(root, path)))
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise PublisherError(
+            f"{paths.shown(root, path)} is not UTF-8 text", Pos(paths.shown(root, path)), "save it as UTF-8"
+        ) from None
+
+
+def check_theme_name(name: str, pos: Pos | None) -> None:
+    """A theme name must be a name (a folder in ``styles/``), not a path."""
+    if not THEME_NAME.fullmatch(name):
+        raise PublisherError(
+            f"theme '{name}' is not a theme name",
+            pos,
+            "name a theme by its folder in styles/ (the project's or the publisher's): "
+            "letters, digits, '-' and '_', not a path",
+        )
+
+
 def available_themes(project: Path | None = None) -> list[str]:
     """Names of the themes a project can use."""
 
@@ -150,7 +187,7 @@ class _Declared:
     captions: dict[str, str]
 
 
-def _declared(folders: list[Path], name: str) -> _Declared:
+def _declared(folders: list[Path], name: str, project: Path | None) -> _Declared:
     """What ``theme.yaml`` declares (the project's copy over the publisher's), every key checked."""
     from .checks import CHECKS
 
@@ -161,7 +198,7 @@ def _declared(folders: list[Path], name: str) -> _Declared:
         path = folder / THEME_FILE
         if not path.is_file():
             continue
-        data = yamlpos.load(path.read_text(encoding="utf-8"), path)
+        data = yamlpos.load(read_theme_file(path, project), path)
         if data is None:
             continue
         if not isinstance(data, yamlpos.YMap):
@@ -172,6 +209,7 @@ def _declared(folders: list[Path], name: str) -> _Declared:
         if "extends" in data:
             if not isinstance(data["extends"], str) or not data["extends"]:
                 raise PublisherError("extends: expected a theme name", data.where("extends"))
+            check_theme_name(data["extends"], data.where("extends"))
             extends = data["extends"]
         if "checks" in data:
             listed = data["checks"]
@@ -215,15 +253,20 @@ def _captions(data: yamlpos.YMap) -> dict[str, str]:
 
 def load_theme(name: str, project: Path | None, pos: Pos | None = None) -> Theme:
     """Resolve theme ``name`` for ``project``, and the themes it extends; an unknown name is a user error."""
+    check_theme_name(name, pos)
     if name == BASE_THEME:
         raise PublisherError(f"unknown theme '{name}'", pos, did_you_mean(name, available_themes(project)))
+    if project is not None:
+        project = project.resolve()
     dirs: list[Path] = []
     checks: tuple[str, ...] | None = None
     captions: dict[str, str] = {}
     chain: list[str] = []
     current: str | None = name
     while current is not None:
-        candidates = [project / "styles" / current] if project is not None else []
+        candidates = []
+        if project is not None and (project / "styles" / current).is_dir():
+            candidates.append(paths.inside(project, Path("styles") / current, what="theme folder", folder=True))
         folders = [d for d in [*candidates, STYLES_DIR / current] if d.is_dir()]
         if not folders:
             raise PublisherError(f"unknown theme '{current}'", pos, did_you_mean(current, available_themes(project)))
@@ -233,7 +276,7 @@ def load_theme(name: str, project: Path | None, pos: Pos | None = None) -> Theme
             )
         chain.append(current)
         dirs.extend(folders)
-        declared = _declared(folders, current)
+        declared = _declared(folders, current, project)
         checks = declared.checks if checks is None else checks
         captions = {**declared.captions, **captions}
         current = declared.extends
@@ -244,13 +287,13 @@ def load_theme(name: str, project: Path | None, pos: Pos | None = None) -> Theme
     for folder in reversed(dirs):
         path = folder / "tokens.yaml"
         if path.is_file():
-            data = yamlpos.load(path.read_text(encoding="utf-8"), path)
+            data = yamlpos.load(read_theme_file(path, project), path)
             found = validate_tokens(data, path)
             if folder != STYLES_DIR / BASE_THEME:  # the base's tokens are defaults a theme may leave unused
                 positions.update(found)
             tokens = _merge(tokens, _plain(data or {}))
-    theme = Theme(name, tuple(dirs), tokens, checks or (), Captions(**captions))
-    check_tokens_used(positions, theme.css_files())
+    theme = Theme(name, tuple(dirs), tokens, checks or (), Captions(**captions), project)
+    check_tokens_used(positions, theme.css_texts())
     return theme
 
 

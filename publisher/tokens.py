@@ -119,9 +119,9 @@ def css_value(name: str, value: Any) -> str:
     return str(value)
 
 
-def check_used(positions: dict[str, Pos], stylesheets: Iterable[Path]) -> None:
-    """Raise for a token that only the CSS reads and that no stylesheet of the theme uses."""
-    text = "\n".join(path.read_text(encoding="utf-8") for path in stylesheets)
+def check_used(positions: dict[str, Pos], stylesheets: Iterable[str]) -> None:
+    """Raise for a token that only the CSS reads and that no stylesheet of the theme uses (given their text)."""
+    text = "\n".join(stylesheets)
     used = set(re.findall(r"var\(\s*--([a-z0-9-]+)", text))
     for name, pos in positions.items():
         if name.startswith(READ_BY_CODE):

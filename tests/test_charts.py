@@ -135,7 +135,7 @@ ERRORS = [
     ),
     (
         "id: a\ntype: line\ntitle: t\ncsv: none.csv\nlabel_column: x\nvalue_columns: [y]\n",
-        r"a\.yaml:4:6: error: csv: file not found",
+        r"a\.yaml:4:6: error: CSV file not found",
     ),
     (
         "- id: a\n  type: kpi\n  title: t\n  items:\n    - {label: x, value: 1, delta: 2}\n",

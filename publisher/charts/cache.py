@@ -12,15 +12,14 @@ import dataclasses
 import functools
 import hashlib
 import json
+import re
 from pathlib import Path
 from typing import Any
 
-from ..errors import EnvironmentProblem
-from ..files import write_atomic
+from ..errors import EnvironmentProblem, PublisherError
+from ..files import get_verified, put_verified
 from .kind import ChartStyle, Drawing
 from .spec import ChartSpec
-
-_EXTENSIONS = {"svg": ".svg", "html": ".html"}
 
 
 def _spec_fields(spec: ChartSpec) -> dict[str, Any]:
@@ -67,8 +66,53 @@ def chart_key(spec: ChartSpec, style: ChartStyle) -> str:
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()[:32]
 
 
+MAX_ENTRY_BYTES = 16 * 1024 * 1024
+SVG_ELEMENTS = frozenset(
+    "svg defs g path rect circle ellipse line polyline polygon style text tspan use clipPath mask title desc "
+    "linearGradient radialGradient stop".split()
+)
+"""What matplotlib's SVG is made of: a cached drawing with anything else (``a``, ``script``, ``image``,
+``foreignObject``) is not one of ours."""
+_SVG_NS = "{http://www.w3.org/2000/svg}"
+_XLINK_HREF = "{http://www.w3.org/1999/xlink}href"
+_FOREIGN_URL = re.compile(r"url\(\s*(?!['\"]?#)|@import|javascript:|expression\(", re.IGNORECASE)
+
+
+def safe_svg(markup: str) -> bool:
+    """Whether ``markup`` is an SVG drawing as the chart kinds make them: only drawing elements, no event
+    attributes, no link or address but to its own parts (``#id``), no entity declarations."""
+    import xml.etree.ElementTree as ElementTree
+
+    if "<!" in markup or "<?" in markup or not markup.startswith("<svg"):
+        return False
+    try:
+        root = ElementTree.fromstring(markup)
+    except ElementTree.ParseError:
+        return False
+    for element in root.iter():
+        if not isinstance(element.tag, str) or not element.tag.startswith(_SVG_NS):
+            return False
+        if element.tag[len(_SVG_NS) :] not in SVG_ELEMENTS:
+            return False
+        if element.text and _FOREIGN_URL.search(element.text):
+            return False
+        for name, value in element.attrib.items():
+            local = name.rsplit("}", 1)[-1].lower()
+            if local.startswith("on") or _FOREIGN_URL.search(value):
+                return False
+            if (local == "href" or name == _XLINK_HREF) and not value.startswith("#"):
+                return False
+    return True
+
+
 class ChartCache:
-    """Drawn charts on disk; counts hits and misses."""
+    """Drawn charts on disk (SVG, and PNG for office documents), content-addressed and checked when read back.
+
+    Only drawings are cached: HTML charts (KPI cards, tables) are made from the
+    spec on every build, so nothing in the cache folder can put markup into the
+    document; a cached SVG is used only if its hash matches and
+    :func:`safe_svg` accepts it. Counts hits and misses.
+    """
 
     def __init__(self, folder: Path | None):
         self.folder = folder
@@ -77,25 +121,39 @@ class ChartCache:
 
     def get(self, key: str, png: bool = False) -> Drawing | None:
         """The drawing stored under ``key`` (with its PNG when ``png``), or ``None``."""
-        if self.folder is not None:
-            for kind, ext in _EXTENSIONS.items():
-                path = self.folder / f"{key}{ext}"
-                try:
-                    markup = path.read_text(encoding="utf-8")
-                    raster = (self.folder / f"{key}.png").read_bytes() if png and kind == "svg" else b""
-                except OSError:
-                    continue
-                self.hits += 1
-                return Drawing(kind, markup, raster)
-        self.misses += 1
-        return None
+        found = self._get(key, png) if self.folder is not None else None
+        if found is None:
+            self.misses += 1
+        else:
+            self.hits += 1
+        return found
+
+    def _get(self, key: str, png: bool) -> Drawing | None:
+        assert self.folder is not None
+        svg = get_verified(self.folder, key, ".svg", MAX_ENTRY_BYTES)
+        if svg is None:
+            return None
+        try:
+            markup = svg[1].decode("utf-8")
+        except UnicodeDecodeError:
+            return None
+        if not safe_svg(markup):
+            return None
+        raster = b""
+        if png:
+            found = get_verified(self.folder, key, ".png", MAX_ENTRY_BYTES)
+            if found is None or not found[1].startswith(b"\x89PNG\r\n\x1a\n"):
+                return None
+            raster = found[1]
+        return Drawing("svg", markup, raster)
 
     def put(self, key: str, rendered: Drawing) -> None:
-        if self.folder is None:
+        """Keep a drawn chart (HTML charts are not kept: they cost nothing to make)."""
+        if self.folder is None or rendered.kind != "svg":
             return
         try:
             if rendered.png:
-                write_atomic(self.folder / f"{key}.png", rendered.png, durable=False)
-            write_atomic(self.folder / f"{key}{_EXTENSIONS[rendered.kind]}", rendered.markup.encode(), durable=False)
-        except EnvironmentProblem:
+                put_verified(self.folder, key, ".png", rendered.png)
+            put_verified(self.folder, key, ".svg", rendered.markup.encode())
+        except (EnvironmentProblem, PublisherError):
             pass  # a cache that cannot be written only costs time

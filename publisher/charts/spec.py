@@ -309,7 +309,7 @@ def _read_csv(
     label_column, value_columns = values.get("label_column", ""), values.get("value_columns", [])
     if "labels" not in own or not own & {"values", "series"}:
         raise PublisherError(f"csv: a '{kind}' chart does not read CSV files", where, "give its fields in the spec")
-    text = read_text(root, rel).text
+    text = read_text(root, rel, where, "CSV file").text
     table = list(csv.reader(io.StringIO(text)))
     if not table:
         raise PublisherError("the CSV file is empty", Pos(rel))

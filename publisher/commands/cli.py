@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -406,25 +407,23 @@ def extract(ctx: click.Context, pdf: Path, output: Path | None) -> None:
 
     def body() -> int:
         from ..editions.archive import extract as run_extract
-        from ..editions.archive import read_attachments
 
-        folder = output
-        if folder is None:
-            import json
-
-            from ..editions.archive import MANIFEST_NAME
-
-            listing = read_attachments(pdf).get(MANIFEST_NAME)
-            name = json.loads(listing).get("name") if listing else None
-            safe = isinstance(name, str) and name.replace("-", "").replace("_", "").replace(".", "").isalnum()
-            folder = Path(str(name) if safe else "report")
-        done = run_extract(pdf, folder)
+        done = run_extract(pdf, output)
         made_with = done.manifest.get("made_with", {})
+        made_by = made_with.get("publisher", "?") if isinstance(made_with, dict) else "?"
         click.echo(
-            f"extracted {len(done.files)} files into {display_path(done.folder)} "
-            f"(made with publisher {made_with.get('publisher', '?')}); "
-            f"rebuild: publisher build {display_path(done.folder)} --edition {done.manifest.get('edition', 'archive')}"
+            f"extracted {len(done.files)} files into {display_path(done.folder)} (made with publisher {made_by}):"
         )
+        for line in done.contents():
+            click.echo(f"  {line}")
+        edition = done.manifest.get("edition")
+        if not isinstance(edition, str) or not re.fullmatch(r"[a-z0-9][a-z0-9_-]*", edition):
+            edition = "archive"  # a command to copy never carries text from the PDF
+        click.echo(
+            "it came from someone else: building reads only files inside the folder and runs no code from it, "
+            "but read it before you print it"
+        )
+        click.echo(f"rebuild: publisher build {display_path(done.folder)} --edition {edition}")
         return 0
 
     run_user_command(ctx.obj["debug"], body)

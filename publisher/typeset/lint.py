@@ -7,13 +7,16 @@ finds the same corrections in ``source/report.md`` itself, with their
 
 from __future__ import annotations
 
+import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
+from .. import paths
 from ..errors import Pos, PublisherError
 from ..files import write_atomic
 from ..model import Document
-from ..source import Source
+from ..source import MAX_SOURCE_BYTES, Source
 from .normalize import Change, normalize
 
 
@@ -78,18 +81,37 @@ def _find(lines: list[str], text: str, start: tuple[int, int], reach: int = 40) 
 
 
 def apply_fixes(source: Source, text: str) -> Path:
-    """Write ``text`` over the report, keeping the old file as ``report.md.bak`` (``.bak.N`` if taken)."""
-    path = source.root / source.main.path
+    """Write ``text`` over the report, keeping the old file as ``report.md.bak`` (``.bak.N`` if taken).
+
+    The backup is a new file (never written through a symlink of that name);
+    the report keeps its line ends (CRLF stays CRLF) and its permissions.
+    """
+    root = source.root
+    path = root / source.main.path
+    old = paths.read_bytes(root, source.main.path, MAX_SOURCE_BYTES)
     backup = path.with_name(path.name + ".bak")
     n = 1
-    while backup.exists():
-        backup = path.with_name(f"{path.name}.bak.{n}")
-        n += 1
-    try:
-        backup.write_bytes(path.read_bytes())
-    except OSError as exc:
-        raise PublisherError(
-            f"cannot keep a backup of {source.main.path}: {exc.strerror}", Pos(source.main.path)
-        ) from None
-    write_atomic(path, text.encode("utf-8"))
+    while True:
+        if os.path.lexists(backup):  # a file, or a symlink (dangling or not): never written through
+            backup = path.with_name(f"{path.name}.bak.{n}")
+            n += 1
+            continue
+        try:
+            fd = os.open(backup, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600)
+            break
+        except FileExistsError:
+            backup = path.with_name(f"{path.name}.bak.{n}")
+            n += 1
+        except OSError as exc:
+            raise PublisherError(
+                f"cannot keep a backup of {source.main.path}: {exc.strerror}", Pos(source.main.path)
+            ) from None
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(old)
+    os.chmod(backup, stat.S_IMODE(os.stat(path).st_mode))
+    if b"\r\n" in old:
+        text = text.replace("\n", "\r\n")
+    if old.startswith(b"\xef\xbb\xbf"):
+        text = "\ufeff" + text
+    write_atomic(path, text.encode("utf-8"), root=root)
     return backup

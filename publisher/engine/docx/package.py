@@ -151,9 +151,11 @@ def footnotes_xml(notes: list[Any]) -> bytes:
 
 def project_xml(root: Path, files: list[Any], meta: dict[str, str]) -> bytes:
     """The custom XML part: the project's files (text as text, anything else in base64)."""
+    from ...editions.archive import read_project_file
+
     entries = []
     for rel in files:
-        data = (root / rel).read_bytes()
+        data = read_project_file(root, rel)
         try:
             content = escape(data.decode("utf-8"))
             encoding = ""

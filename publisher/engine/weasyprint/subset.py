@@ -13,8 +13,8 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from ...errors import EnvironmentProblem
-from ...files import write_atomic
+from ...errors import PublisherError
+from ...files import get_verified, put_verified
 from ...fonts import BUNDLED, Face, needed_faces, publisher_faces
 
 SLOW_SUBSET_HINT = (
@@ -30,6 +30,7 @@ def harfbuzz_subset_available() -> bool:
     return bool(harfbuzz_subset) and bool(harfbuzz.hb_version_atleast(4, 1, 0))
 
 
+MAX_SUBSET_BYTES = 64 * 1024 * 1024
 ALWAYS = "".join(chr(c) for c in (*range(0x20, 0x7F), *range(0x2000, 0x2070), *range(0x3000, 0x3040))) + "▲▼●•◦▪■□"
 """Characters kept in every subset: what the page furniture, lists and hyphenation may add."""
 
@@ -49,10 +50,10 @@ def _hb_subset() -> object | None:
     return None
 
 
-def subset_file(
-    source: Path, chars: set[str], target: Path, retain_gids: bool = False, index: int = 0, always: bool = True
-) -> bool:
-    """Write ``source`` cut down to ``chars`` (all layout features kept) to ``target``; False if unavailable.
+def subset_bytes(
+    source: Path, chars: set[str], retain_gids: bool = False, index: int = 0, always: bool = True
+) -> bytes | None:
+    """``source`` cut down to ``chars`` (all layout features kept); ``None`` if HarfBuzz cannot do it.
 
     ``retain_gids`` keeps every glyph at its id. The bundled CID-keyed CFF fonts
     have CID == glyph id, which PDF/A validators check; a renumbered subset
@@ -63,7 +64,7 @@ def subset_file(
 
     hb: Any = _hb_subset()
     if hb is None:
-        return False
+        return None
     p = ctypes.c_void_p
     hb.hb_blob_create_from_file.restype = p
     hb.hb_blob_create_from_file.argtypes = [ctypes.c_char_p]
@@ -101,7 +102,7 @@ def subset_file(
         hb.hb_subset_input_set_flags(request, 0x1 | 0x40 | (0x2 if retain_gids else 0))
         result = hb.hb_subset_or_fail(face, request)
         if not result:
-            return False
+            return None
         out_blob = hb.hb_face_reference_blob(result)
         length = ctypes.c_uint()
         data = hb.hb_blob_get_data(out_blob, ctypes.byref(length))
@@ -112,20 +113,10 @@ def subset_file(
         hb.hb_subset_input_destroy(request)
         hb.hb_face_destroy(face)
         hb.hb_blob_destroy(blob)
-    if not payload:
-        return False
-    return _write(target, payload)
+    return payload or None
 
 
-def _write(target: Path, payload: bytes) -> bool:
-    try:  # a unique temporary name: two builds may make the same subset at once
-        write_atomic(target, payload, durable=False)
-    except EnvironmentProblem:
-        return False  # an unwritable cache only costs time: the full font is used
-    return True
-
-
-def _fonttools_subset(source: Path, chars: set[str], target: Path, index: int) -> bool:
+def _fonttools_subset(source: Path, chars: set[str], index: int) -> bytes:
     """The slow way, without libharfbuzz-subset: one face of ``source`` cut down with fontTools."""
     import io
 
@@ -140,7 +131,7 @@ def _fonttools_subset(source: Path, chars: set[str], target: Path, index: int) -
         subsetter.subset(font)
         buffer = io.BytesIO()
         font.save(buffer)
-    return _write(target, buffer.getvalue())
+    return buffer.getvalue()
 
 
 _SCRATCH: list[Path] = []
@@ -190,22 +181,26 @@ def document_faces(
 
 
 def _subset_of(face: Face, chars: set[str], folder: Path, retain_gids: bool) -> Path | None:
-    """``face`` cut down to ``chars`` in ``folder`` (made once, then reused), or ``None`` if it cannot be made."""
+    """``face`` cut down to ``chars`` in ``folder`` (made once, then reused while its hash matches: a damaged
+    entry is made again, never replaced by another font), or ``None`` if it cannot be made."""
     import hashlib
 
     stat = face.path.stat()
     spec = f"{face.path.name}|{face.index}|{stat.st_size}|{stat.st_mtime_ns}|{retain_gids}|{''.join(sorted(chars))}"
     key = hashlib.sha256(spec.encode()).hexdigest()[:24]
-    if face.stored:
-        suffix = ".otf" if face.path.suffix in (".otf", ".ttc") else face.path.suffix
-        target = folder / key / f"{face.path.stem}-{face.index}{suffix}"
-    else:
-        target = folder / key / face.path.name
-    if target.is_file() or subset_file(face.path, chars, target, retain_gids, face.index, always=False):
-        return target
-    if face.stored and _fonttools_subset(face.path, chars, target, face.index):
-        return target
-    return None
+    suffix = ".otf" if face.path.suffix in (".otf", ".ttc") else face.path.suffix
+    found = get_verified(folder, key, suffix, MAX_SUBSET_BYTES)
+    if found is not None:
+        return found[0]
+    payload = subset_bytes(face.path, chars, retain_gids, face.index, always=False)
+    if payload is None and face.stored:
+        payload = _fonttools_subset(face.path, chars, face.index)
+    if payload is None:
+        return None
+    try:  # a unique temporary name: two builds may make the same subset at once
+        return put_verified(folder, key, suffix, payload)
+    except PublisherError:
+        return None  # an unwritable cache only costs time: the full font is used
 
 
 def font_face_css(faces: list[tuple[Face, Path]]) -> str:

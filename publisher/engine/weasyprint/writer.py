@@ -20,6 +20,7 @@ from ...fonts import Face
 from ...html import Rendered
 from ...options import BuildOptions
 from ...output import Written
+from ...resources import link_allowed
 from . import require
 from .subset import SLOW_SUBSET_HINT, document_faces, font_face_css, harfbuzz_subset_available
 
@@ -191,6 +192,7 @@ class PdfWriter:
             pdf_options = {**pdf_options, "stylesheets": [found]}
             if not self.patched:
                 plain = html.render(font_config=self.font_config, **pdf_options)
+                keep_safe_links(plain.pages)
                 pdf = plain.write_pdf(**pdf_options)
                 assert isinstance(pdf, bytes)
                 return pdf, len(plain.pages), len(plain.pages), frozenset()
@@ -223,6 +225,7 @@ class PdfWriter:
                 kept = frozenset()
             self.files.update((path, _stat(path)) for path in fetcher.read)
             relayout.number_pages(rendered)
+            keep_safe_links(rendered.pages)
             pdf = rendered.write_pdf(**pdf_options)
         except BaseException:
             self.snapshot = None
@@ -231,6 +234,19 @@ class PdfWriter:
             logger.removeHandler(handler)
         assert isinstance(pdf, bytes)
         return pdf, len(rendered.pages), laid_out, kept
+
+
+def keep_safe_links(pages: list[Any]) -> None:
+    """Drop every link of the laid-out pages that is not ``http(s)``, ``mailto:`` or inside the document.
+
+    The report's own links were checked on the model (:func:`publisher.resources.link_allowed`); this is
+    the backstop for what a project's template or stylesheet makes a link (``file:``, ``launch:``, an
+    attachment), so no PDF action opens a file or a program.
+    """
+    for page in pages:
+        page.links[:] = [
+            link for link in page.links if link[0] == "internal" or (link[0] == "external" and link_allowed(link[1]))
+        ]
 
 
 def _stat(path: Path) -> tuple[int, int, int]:

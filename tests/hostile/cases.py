@@ -1,0 +1,364 @@
+"""The hostile corpus: projects and inputs made as an attacker would, each with what the publisher must do.
+
+Every case writes its input into a fresh folder (``project/``, and
+``outside/`` for what lies beyond the project: the files a symlink points to,
+a victim a write must not reach), names the command to run, and states the
+exit code, the first line of stderr (a regular expression), and the time and
+memory it may take. ``tests/test_hostile.py`` runs each one in a new process
+under ``resource.setrlimit`` with a timeout, and checks that nothing in
+``outside/`` was opened, written, renamed or removed.
+"""
+
+from __future__ import annotations
+
+import os
+import textwrap
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+FRONT = "---\ntitle: 测试\nname: t\n---\n"
+REPO = Path(__file__).resolve().parent.parent.parent
+
+
+@dataclass(frozen=True)
+class Case:
+    """One hostile input and what the publisher must answer."""
+
+    name: str
+    make: Callable[[Path, Path], list[str]]
+    """Writes the input into (project, outside); returns the command's arguments."""
+    exit: int
+    stderr: str
+    """A regular expression the first line of stderr must match (``""``: no output on stderr)."""
+    seconds: float = 60
+    memory_mib: int = 1536
+    check: Callable[[Path, Path], None] | None = None
+    """Further checks on (project, outside) after the run."""
+    stdout: str = ""
+    """A regular expression stdout must match somewhere (``""``: not checked)."""
+    tags: tuple[str, ...] = field(default=())
+
+
+def write(root: Path, files: dict[str, str | bytes]) -> None:
+    for name, content in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(textwrap.dedent(content), encoding="utf-8")
+
+
+def project(
+    root: Path, body: str = "# 一\n\n正文。\n", front: str = FRONT, files: dict[str, str | bytes] | None = None
+) -> None:
+    write(root, {"source/report.md": front + "\n" + body, **(files or {})})
+
+
+BAR = "id: a\ntype: bar\ntitle: 甲\nlabels: [甲, 乙]\nvalues: [3, 5]\n"
+CHART_BODY = "# 一\n\n正文3与5。\n\n![](chart:a)\n"
+SECRET = "root:x:0:0:secret-of-the-machine\n"
+
+
+# ------------------------------------------------------------- code and files outside the project
+
+
+def template_runs_code(root: Path, outside: Path) -> list[str]:
+    cover = (REPO / "styles" / "base" / "templates" / "cover.html.j2").read_text(encoding="utf-8")
+    attack = "{{ cycler.__init__.__globals__.os.popen('touch " + str(outside / "pwned") + "').read() }}\n"
+    project(root, files={"styles/report/templates/cover.html.j2": attack + cover})
+    return ["build", str(root)]
+
+
+def csv_symlink_out(root: Path, outside: Path) -> list[str]:
+    (outside / "passwd").write_text("x,y\n" + SECRET, encoding="utf-8")
+    spec = "id: a\ntype: bar\ntitle: 甲\ncsv: d.csv\nlabel_column: x\nvalue_columns: [y]\n"
+    project(root, CHART_BODY, files={"source/charts/a.yaml": spec})
+    (root / "source" / "data").mkdir(parents=True)
+    (root / "source" / "data" / "d.csv").symlink_to(outside / "passwd")
+    return ["check", str(root)]
+
+
+def spec_symlink_out(root: Path, outside: Path) -> list[str]:
+    (outside / "spec.yaml").write_text(BAR, encoding="utf-8")
+    project(root, CHART_BODY)
+    (root / "source" / "charts").mkdir(parents=True)
+    (root / "source" / "charts" / "a.yaml").symlink_to(outside / "spec.yaml")
+    return ["build", str(root)]
+
+
+def spec_is_dev_zero(root: Path, outside: Path) -> list[str]:
+    project(root, CHART_BODY)
+    (root / "source" / "charts").mkdir(parents=True)
+    (root / "source" / "charts" / "a.yaml").symlink_to("/dev/zero")
+    return ["check", str(root)]
+
+
+def spec_is_a_fifo(root: Path, outside: Path) -> list[str]:
+    project(root, CHART_BODY)
+    (root / "source" / "charts").mkdir(parents=True)
+    os.mkfifo(root / "source" / "charts" / "a.yaml")
+    return ["check", str(root)]
+
+
+def fix_through_dangling_bak(root: Path, outside: Path) -> list[str]:
+    text = FRONT + "\n# 一\n\n我们完成了项目,效果很好。\n"
+    write(root, {"source/report.md": text.replace("\n", "\r\n").encode("utf-8")})
+    (root / "source" / "report.md").chmod(0o600)
+    (root / "source" / "report.md.bak").symlink_to(outside / "victim")
+    return ["check", str(root), "--fix"]
+
+
+def fix_kept_crlf_and_mode(root: Path, outside: Path) -> None:
+    report = root / "source" / "report.md"
+    assert not (outside / "victim").exists()
+    assert (report.stat().st_mode & 0o777) == 0o600
+    backup = (root / "source" / "report.md.bak.1").read_bytes()
+    assert report.read_bytes().count(b"\r\n") == backup.count(b"\r\n") == 8
+    assert "，" in report.read_text(encoding="utf-8") and "," in backup.decode("utf-8")
+
+
+def out_symlink_out(root: Path, outside: Path) -> list[str]:
+    project(root)
+    (outside / "t.pdf").write_bytes(b"%PDF- the victim's own file")
+    (root / "out").symlink_to(outside)
+    return ["build", str(root)]
+
+
+def theme_is_a_path(root: Path, outside: Path) -> list[str]:
+    write(outside, {"elsewhere/templates/cover.html.j2": "{{ 7 * 7 }}", "elsewhere/theme.yaml": "extends: report\n"})
+    project(root, front=FRONT.replace("name: t", f"name: t\ntheme: ../../../../..{outside}/elsewhere"))
+    return ["check", str(root)]
+
+
+def theme_folder_symlink_out(root: Path, outside: Path) -> list[str]:
+    write(outside, {"mine/theme.yaml": "extends: report\n"})
+    project(root, front=FRONT.replace("name: t", "name: t\ntheme: mine"))
+    (root / "styles").mkdir()
+    (root / "styles" / "mine").symlink_to(outside / "mine")
+    return ["build", str(root)]
+
+
+def template_symlink_out(root: Path, outside: Path) -> list[str]:
+    (outside / "passwd").write_text(SECRET, encoding="utf-8")
+    project(root)
+    (root / "styles" / "report" / "templates").mkdir(parents=True)
+    (root / "styles" / "report" / "templates" / "cover.html.j2").symlink_to(outside / "passwd")
+    return ["build", str(root)]
+
+
+def links(root: Path, outside: Path) -> list[str]:
+    body = (
+        "# 一\n\n正文[m](../../../etc/passwd)、[s](smb://host/share)、[l](launch:calc)、[r](other.md)、"
+        "[w](https://example.com)、[e](mailto:a@example.com)、[h](#h1)。\n"
+    )
+    project(root, body)
+    return ["build", str(root)]
+
+
+def pdf_text_and_actions(pdf_path: Path) -> tuple[str, list[str]]:
+    """The text of a PDF (pdftotext) and every action dictionary in it, as text."""
+    import subprocess
+
+    import pikepdf
+
+    text = subprocess.run(["pdftotext", str(pdf_path), "-"], capture_output=True, text=True, check=True).stdout
+    actions = []
+    with pikepdf.open(pdf_path) as pdf:
+        for obj in pdf.objects:
+            if isinstance(obj, pikepdf.Dictionary) and ("/S" in obj or "/JS" in obj or "/AA" in obj):
+                actions.append(repr(obj))
+    return text, actions
+
+
+def only_web_links_in_pdf(root: Path, outside: Path) -> None:
+    import pikepdf
+
+    with pikepdf.open(root / "out" / "t.pdf") as pdf:
+        uris = [
+            str(annot.A.URI)
+            for page in pdf.pages
+            for annot in page.get("/Annots", [])
+            if "/A" in annot and "/URI" in annot.A
+        ]
+        assert sorted(uris) == ["https://example.com", "mailto:a@example.com"], uris
+        assert not any("/Launch" in str(annot.get("/A", "")) for page in pdf.pages for annot in page.get("/Annots", []))
+    assert str(root.parent).encode() not in (root / "out" / "t.pdf").read_bytes()
+
+
+def planted_chart_cache(root: Path, outside: Path) -> list[str]:
+    import hashlib
+
+    from publisher.options import BuildOptions
+    from publisher.pipeline import build
+
+    project(root, CHART_BODY.replace("![](chart:a)", "![](chart:a)\n\n![](chart:k)"), files={
+        "source/charts/a.yaml": BAR,
+        "source/charts/k.yaml": "id: k\ntype: kpi\ntitle: 乙\nitems:\n  - {label: 甲, value: 3}\n",
+    })  # fmt: skip
+    build(BuildOptions(project=root, cache_dir=root / "out" / ".cache"))
+    charts = root / "out" / ".cache" / "charts"
+    [drawn] = charts.glob("*.svg")
+    key = drawn.name.split(".")[0]
+    evil = (
+        b'<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink">'
+        b'<a xlink:href="javascript:app.alert(1)"><text>planted</text></a></svg>'
+    )
+    drawn.unlink()
+    (charts / f"{key}.{hashlib.sha256(evil).hexdigest()[:32]}.svg").write_bytes(evil)
+    html = '<a href="javascript:app.alert(2)">planted</a>'
+    for name in (f"{key}.html", "k.html"):
+        (charts / name).write_text(html, encoding="utf-8")
+    return ["build", str(root)]
+
+
+def no_planted_markup(root: Path, outside: Path) -> None:
+    text, actions = pdf_text_and_actions(root / "out" / "t.pdf")
+    assert "planted" not in text and not any("javascript" in action for action in actions), actions
+    assert "甲" in text
+
+
+# ------------------------------------------------------------------------ archive PDFs to extract
+
+
+def archive_pdf(path: Path, zipped: bytes, manifest: object = None, packed: bytes | None = None) -> None:
+    """A PDF carrying ``zipped`` as ``source.zip`` and a manifest (by default one that matches it);
+    ``packed``: the zip's stream as stored, already deflated (for an inflation bomb)."""
+    import hashlib
+    import io
+    import json
+    import zipfile
+
+    import pikepdf
+
+    if manifest is None:
+        files = []
+        try:
+            with zipfile.ZipFile(io.BytesIO(zipped)) as archive:
+                for info in archive.infolist():
+                    digest = hashlib.sha256()
+                    with archive.open(info) as member:
+                        while chunk := member.read(1 << 20):
+                            digest.update(chunk)
+                    files.append({"path": info.filename, "sha256": digest.hexdigest()})
+        except (zipfile.BadZipFile, Exception):  # a zip made to be damaged: list its names only
+            files = [{"path": "source/report.md", "sha256": "0" * 64}]
+        manifest = {"name": "t", "edition": "archive", "files": files,
+                    "source_zip": {"sha256": hashlib.sha256(zipped).hexdigest()}}  # fmt: skip
+    pdf = pikepdf.new()
+    pdf.add_blank_page()
+    pdf.attachments["manifest.json"] = pikepdf.AttachedFileSpec(pdf, json.dumps(manifest).encode())
+    spec = pikepdf.AttachedFileSpec(pdf, zipped)
+    pdf.attachments["source.zip"] = spec
+    if packed is not None:
+        pdf.attachments["source.zip"].obj.EF.F.write(packed, filter=pikepdf.Name.FlateDecode)
+    pdf.save(path)
+
+
+def zip_of(files: dict[str, bytes]) -> bytes:
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in files.items():
+            archive.writestr(name, data)
+    return buffer.getvalue()
+
+
+REPORT = (FRONT + "\n# 一\n\n正文。\n").encode()
+
+
+def extract_case(zipped: Callable[[], bytes], manifest: object = None, packed: Callable[[], bytes] | None = None):  # type: ignore[no-untyped-def]
+    def make(root: Path, outside: Path) -> list[str]:
+        root.rmdir()  # extract makes the folder
+        pdf = root.parent / "in.pdf"
+        archive_pdf(pdf, zipped(), manifest, None if packed is None else packed())
+        return ["extract", str(pdf), "-o", str(root)]
+
+    return make
+
+
+def nothing_extracted(root: Path, outside: Path) -> None:
+    assert not root.exists()
+    assert [p.name for p in root.parent.iterdir() if p.name.startswith(".")] == []
+
+
+def corrupt_stream() -> bytes:
+    data = bytearray(zip_of({"source/report.md": REPORT * 50}))
+    start = data.index(b"source/report.md") + len("source/report.md")
+    for i in range(start + 10, start + 40):
+        data[i] ^= 0x5A
+    return bytes(data)
+
+
+def deflated_zeros(size: int) -> bytes:
+    import zlib
+
+    packer = zlib.compressobj(9)
+    block = bytes(1 << 20)
+    return b"".join(packer.compress(block) for _ in range(size >> 20)) + packer.flush()
+
+
+def template_project() -> bytes:
+    return zip_of({
+        "source/report.md": REPORT.replace(b"name: t", b"name: t\ntheme: mine"),
+        "styles/mine/theme.yaml": b"extends: report\n",
+        "styles/mine/templates/cover.html.j2": b"{{ cycler.__init__.__globals__.os.popen('id').read() }}",
+    })  # fmt: skip
+
+
+def extracted_template_is_named(root: Path, outside: Path) -> None:
+    assert (root / "styles" / "mine" / "templates" / "cover.html.j2").exists()
+
+
+CASES: list[Case] = [
+    Case("template-runs-code", template_runs_code, 1,
+         r"^styles/report/templates/cover\.html\.j2:1:1: error: template: refused: access to attribute '__init__'"),
+    Case("csv-symlink-out", csv_symlink_out, 1,
+         r"^source/charts/a\.yaml:4:6: error: CSV file 'source/data/d\.csv' is outside the project "
+         r"\(the symlink 'source/data/d\.csv' points out of it\)$"),
+    Case("chart-spec-symlink-out", spec_symlink_out, 1,
+         r"^source/charts/a\.yaml:1:1: error: file 'source/charts/a\.yaml' is outside the project"),
+    Case("chart-spec-is-dev-zero", spec_is_dev_zero, 1,
+         r"^source/charts/a\.yaml:1:1: error: file 'source/charts/a\.yaml' is outside the project", seconds=30),
+    Case("chart-spec-is-a-fifo", spec_is_a_fifo, 1,
+         r"^source/charts/a\.yaml:1:1: error: file 'source/charts/a\.yaml' is a named pipe \(FIFO\), not a file",
+         seconds=30),
+    Case("fix-through-dangling-bak", fix_through_dangling_bak, 0, r"^$", check=fix_kept_crlf_and_mode),
+    Case("out-symlink-out", out_symlink_out, 1,
+         r"^error: cache folder 'out/\.cache' is outside the project \(the symlink 'out' points out of it\)$"),
+    Case("theme-is-a-path", theme_is_a_path, 1, r"^source/report\.md:4:8: error: theme '.*' is not a theme name$"),
+    Case("theme-folder-symlink-out", theme_folder_symlink_out, 1,
+         r"^error: theme folder 'styles/mine' is outside the project \(the symlink 'styles/mine' points out of it\)"),
+    Case("template-symlink-out", template_symlink_out, 1,
+         r"^styles/report/templates/cover\.html\.j2:1:1: error: theme file 'styles/report/templates/cover\.html\.j2' "
+         r"is outside the project"),
+    Case("links-to-files-and-programs", links, 0,
+         r"^source/report\.md:8:7: warning: link to '\.\./\.\./\.\./etc/passwd' is printed as text",
+         check=only_web_links_in_pdf),
+    Case("planted-chart-cache", planted_chart_cache, 0, r"^$", check=no_planted_markup),
+    Case("extract-a-project-with-templates", extract_case(template_project), 0, r"^$",
+         check=extracted_template_is_named,
+         stdout=r"styles/mine/: a theme of its own \(1 template, 0 stylesheets\)\n  its templates render in a sandbox"),
+    Case("extract-source-zip-not-a-zip", extract_case(lambda: b"PK\x03\x04 not a zip at all"), 1,
+         r"^error: '.*in\.pdf': the attached source\.zip is not a zip archive \(damaged\?\)$", check=nothing_extracted),
+    Case("extract-corrupt-deflate-stream", extract_case(corrupt_stream), 1,
+         r"^error: '.*in\.pdf': source/report\.md in the attached source is damaged$", check=nothing_extracted),
+    Case("extract-file-and-folder-of-one-name",
+         extract_case(lambda: zip_of({"source/report.md": REPORT, "source/a": b"x", "source/a/b": b"y"})), 1,
+         r"^error: '.*in\.pdf': the attached source holds 'source/a' as a file and as a folder$",
+         check=nothing_extracted),
+    Case("extract-broken-manifest", extract_case(lambda: zip_of({"source/report.md": REPORT}), manifest=[1, 2]), 1,
+         r"^error: '.*in\.pdf': the attached manifest\.json is not a publisher manifest$", check=nothing_extracted),
+    Case("extract-manifest-files-not-a-list",
+         extract_case(lambda: zip_of({"source/report.md": REPORT}), manifest={"files": 3, "name": "../../x"}), 1,
+         r"^error: '.*in\.pdf': the attached manifest\.json is not a publisher manifest$", check=nothing_extracted),
+    Case("extract-inflation-bomb", extract_case(lambda: b"", packed=lambda: deflated_zeros(300 << 20)), 1,
+         r"^error: '.*in\.pdf': the attached source\.zip is larger than 128 MiB: not unpacked$",
+         seconds=60, memory_mib=1024, check=nothing_extracted),
+    Case("extract-zip-member-bomb", extract_case(lambda: zip_of({"source/report.md": bytes(600 << 20)})), 1,
+         r"^error: '.*in\.pdf': the attached source is too large to unpack$", seconds=90, memory_mib=2048,
+         check=nothing_extracted),
+]  # fmt: skip
