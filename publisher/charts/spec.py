@@ -303,8 +303,6 @@ def _read_csv(
     where = data.where("csv")
     if ".." in Path(name).parts or Path(name).is_absolute():
         raise PublisherError(f"csv: '{name}' is outside source/data/", where, "give a file name under source/data/")
-    if not (root / rel).is_file():
-        raise PublisherError(f"csv: file not found: {rel}", where, "CSV files live in source/data/")
     own = {f.name for f in dataclasses.fields(cls)}
     label_column, value_columns = values.get("label_column", ""), values.get("value_columns", [])
     if "labels" not in own or not own & {"values", "series"}:
