@@ -68,6 +68,15 @@ bench-import: $(STAMP)
 bench-watch: $(STAMP)
 	$(BIN)/python bench/bench_watch.py
 
+# Batch publishing: reports a minute on the local pool and a Dask LocalCluster, warm vs cold, worker memory.
+.PHONY: bench-batch batch-example
+bench-batch: $(STAMP)
+	$(BIN)/python bench/bench_batch.py
+
+# The batch example: one report per (fictional) unit of examples/batch/units.csv.
+batch-example: $(STAMP) fonts
+	$(BIN)/publisher batch examples/batch --data examples/batch/units.csv
+
 # Big reports: the sample repeated to ~18, 72, 140, 280 pages, cold and warm, memory, Typst as a reference.
 .PHONY: bench-scale
 bench-scale: $(STAMP)

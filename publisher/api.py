@@ -11,7 +11,7 @@ from __future__ import annotations
 import dataclasses
 import tempfile
 import typing
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -39,6 +39,7 @@ def _options(
     allow_remote: bool = False,
     allow_missing_glyphs: bool = False,
     jobs: int | None = None,
+    params: Mapping[str, object] | None = None,
 ) -> BuildOptions:
     return BuildOptions(
         project=Path(project),
@@ -50,6 +51,7 @@ def _options(
         allow_remote=allow_remote,
         allow_missing_glyphs=allow_missing_glyphs,
         jobs=jobs,
+        params=tuple((str(k), str(v)) for k, v in (params or {}).items()),
     )
 
 
@@ -67,6 +69,7 @@ def build(
     writer: Writer | None = None,
     progress: Progress | None = None,
     jobs: int | None = None,
+    params: Mapping[str, object] | None = None,
 ) -> BuildResult:
     """Build the report in ``project`` into ``PROJECT/out/<name>.pdf`` (or ``output``).
 
@@ -74,7 +77,8 @@ def build(
     an :class:`~publisher.editions.Edition`. Keep one ``writer``
     (:func:`publisher.output.make_writer`) to rebuild cheaply in one process.
     ``jobs``: processes that lay out a long report (default two on a machine
-    with two cores; 1 for this process only).
+    with two cores; 1 for this process only). ``params``: values of the
+    report's parameters (docs/batch.md).
     """
     options = _options(
         project,
@@ -86,6 +90,7 @@ def build(
         allow_remote=allow_remote,
         allow_missing_glyphs=allow_missing_glyphs,
         jobs=jobs,
+        params=params,
     )
     if isinstance(edition, str):
         from .pipeline import project_editions
@@ -116,6 +121,7 @@ def build_editions(
     writer: Writer | None = None,
     progress: Progress | None = None,
     jobs: int | None = None,
+    params: Mapping[str, object] | None = None,
 ) -> list[BuildResult]:
     """Build the named editions (all for ``None``) into ``out/<name>-<edition>.pdf``; the source is read once."""
     from .pipeline import build_editions as run
@@ -131,6 +137,7 @@ def build_editions(
         allow_remote=allow_remote,
         allow_missing_glyphs=allow_missing_glyphs,
         jobs=jobs,
+        params=params,
     )
     chosen = project_editions(options.project, None if editions is None else list(editions))
     return run(options, chosen, writer, progress or quiet)

@@ -44,6 +44,8 @@ class BuildOptions:
     """Build this edition (its paper, CSS, PDF settings and finishing) into ``<name>-<edition>``."""
     jobs: int | None = None
     """Processes that lay out a long report (``None``: two where the machine has two cores; 1: this process only)."""
+    params: tuple[tuple[str, str], ...] = ()
+    """Values of the report's parameters (``--param name=value``, a row of ``publisher batch``)."""
 
     def output_path(self, root: Path, name: str, suffix: str = ".pdf") -> Path:
         """Where the output of the report ``name`` in project ``root`` goes.

@@ -124,14 +124,14 @@ def prepare(options: BuildOptions, diagnostics: Diagnostics | None = None, progr
     """Read, parse and check the project; raises :class:`PublisherError` on the first error."""
     diagnostics = diagnostics if diagnostics is not None else Diagnostics()
     progress("source")
-    source = load_source(options.project)
+    source = load_source(options.project, dict(options.params))
     theme = load_theme(options.theme or source.meta.theme, source.root)
     progress("model")
     doc = build_model(source, diagnostics)
     images = resolve_images(doc, options.allow_remote)
     progress("chart specs")
-    specs = charts.load_specs(doc.root)
-    tables = load_table_specs(doc.root)
+    specs = charts.load_specs(doc.root, params=source.params)
+    tables = load_table_specs(doc.root, source.params)
     for spec in specs.values():
         if spec.type == "table":  # a table among the charts, as before tables had specs of their own
             if spec.id in tables:

@@ -9,7 +9,8 @@ from __future__ import annotations
 import dataclasses
 import re
 import typing
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +41,8 @@ class Source:
     body: str
     body_line: int
     """Line of ``main`` on which ``body`` starts (1-based)."""
+    params: Mapping[str, str] = field(default_factory=dict)
+    """The values of the parameters the report declares, filled in :attr:`main` (:mod:`publisher.params`)."""
 
 
 def find_project(project: Path) -> Path:
@@ -89,10 +92,18 @@ def _guess_encoding(data: bytes) -> str:
     return "a legacy encoding (Latin-1?)"
 
 
-def load_source(project: Path) -> Source:
-    """Read ``source/report.md`` and validate its front matter."""
+def load_source(project: Path, params: Mapping[str, str] | None = None) -> Source:
+    """Read ``source/report.md`` and validate its front matter; ``params``: values of its parameters."""
+    from . import params as parameters
+
     root = find_project(project)
-    return parse_source(root, read_text(root, MAIN_FILE))
+    main = read_text(root, MAIN_FILE)
+    declared = parameters.declared(main.text, main.path)
+    if not declared and not params:
+        return parse_source(root, main)
+    values = parameters.resolve(declared, params or {})
+    filled = SourceFile(main.path, parameters.apply_to_report(main.text, main.path, values))
+    return replace(parse_source(root, filled), params=values)
 
 
 def parse_source(root: Path, main: SourceFile) -> Source:
@@ -111,6 +122,8 @@ def parse_source(root: Path, main: SourceFile) -> Source:
             "end the YAML block with a line holding only '---'",
         )
     data = yamlpos.load(front.yaml, main.path, first_line=2)
+    if isinstance(data, yamlpos.YMap) and "params" in data:  # read by publisher.params
+        del data["params"]
     meta = parse_meta(data, Pos(main.path, 1, 1), root)
     return Source(root, main, meta, front.body, front.body_line)
 

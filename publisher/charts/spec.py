@@ -26,6 +26,7 @@ from typing import Any
 
 from .. import yamlpos
 from ..errors import Pos, PublisherError, did_you_mean
+from ..params import substitute
 from ..source import read_text
 
 if typing.TYPE_CHECKING:
@@ -358,8 +359,11 @@ def _parsed(text: str, rel: Path) -> Any:
     return yamlpos.load(text, rel)
 
 
-def load_specs(root: Path, kinds: Mapping[str, Kind[Any]] | None = None) -> dict[str, ChartSpec]:
-    """Every chart spec of the project, by id (read and checked by the registered kinds); duplicate ids are an error."""
+def load_specs(
+    root: Path, kinds: Mapping[str, Kind[Any]] | None = None, params: Mapping[str, str] | None = None
+) -> dict[str, ChartSpec]:
+    """Every chart spec of the project, by id (read and checked by the registered kinds); duplicate ids are an error.
+    ``params``: the values of the report's parameters, filled in where a spec says ``{{name}}``."""
     if kinds is None:
         from .kind import registry
 
@@ -371,6 +375,8 @@ def load_specs(root: Path, kinds: Mapping[str, Kind[Any]] | None = None) -> dict
     for path in sorted([*folder.glob("*.yaml"), *folder.glob("*.yml")]):
         rel = path.relative_to(root)
         text = read_text(root, rel).text
+        if params:
+            text = substitute(text, params, rel, mode="yaml")
         data = _parsed(text, rel)
         if data is None:
             continue

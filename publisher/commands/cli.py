@@ -93,6 +93,14 @@ def main(ctx: click.Context, debug: bool) -> None:
     default=None,
     help="Processes that lay out a long report (default: 2 on a machine with two cores or more; 1: one process).",
 )
+@click.option(
+    "--param",
+    "params",
+    multiple=True,
+    callback=lambda _ctx, _param, value: _params(value),
+    metavar="NAME=VALUE",
+    help="A value of the report's parameters (front matter `params:`); repeat for several.",
+)
 @click.pass_context
 def build(
     ctx: click.Context,
@@ -106,6 +114,7 @@ def build(
     editions: tuple[str, ...],
     all_editions: bool,
     jobs: int | None,
+    params: dict[str, str],
 ) -> None:
     """Build the report in PROJECT into a PDF."""
 
@@ -122,6 +131,7 @@ def build(
             allow_missing_glyphs=allow_missing_glyphs,
             progress=progress,
             jobs=jobs,
+            params=params,
         )
         if editions or all_editions:
             from ..pipeline import merged_warnings
@@ -138,6 +148,83 @@ def build(
         return 0
 
     run_user_command(ctx.obj["debug"], body)
+
+
+@main.command()
+@click.argument("project", type=click.Path(path_type=Path), default=".")
+@click.option(
+    "--data",
+    "data",
+    type=click.Path(path_type=Path),
+    required=True,
+    help="A .csv or .xlsx file: one row per unit, the first row naming the columns (the report's parameters).",
+)
+@click.option("--sheet", default="", help="The sheet of an Excel file (default: the first).")
+@click.option("--key", default="", help="The column that names each report (default: the first).")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Folder for the PDFs (default PROJECT/out/batch).",
+)
+@click.option(
+    "--jobs", type=click.IntRange(min=1), default=None, help="Worker processes (default: the number of cores)."
+)
+@click.option("--scheduler", default=None, help="Build on a Dask cluster: its scheduler's address, tcp://HOST:8786.")
+@click.option("--force", is_flag=True, help="Build every row, even those whose PDF is up to date.")
+@click.pass_context
+def batch(
+    ctx: click.Context,
+    project: Path,
+    data: Path,
+    sheet: str,
+    key: str,
+    output: Path | None,
+    jobs: int | None,
+    scheduler: str | None,
+    force: bool,
+) -> None:
+    """Build one report per row of a spreadsheet of units (docs/batch.md)."""
+
+    def body() -> int:
+        import time
+
+        from ..batch import Outcome, read_units, run_batch, summary_lines
+        from ..source import find_project
+
+        root = find_project(project)
+        units = read_units(root, data, sheet, key)
+        folder = output if output is not None else root / "out" / "batch"
+        start = time.perf_counter()
+        total = len(units)
+        count = 0
+
+        def report(outcome: Outcome) -> None:
+            nonlocal count
+            count += 1
+            elapsed = time.perf_counter() - start
+            rate = count / elapsed if elapsed > 0 else 0.0
+            left = f", about {(total - count) / rate:.0f} s left" if rate > 0 and count < total else ""
+            what = f"{outcome.pages} pages in {outcome.seconds:.1f} s" if outcome.status == "built" else outcome.status
+            click.echo(f"[{count}/{total}] {outcome.key}: {what} ({rate * 60:.1f} a minute{left})", err=True)
+
+        done = run_batch(root, units, folder, jobs, scheduler, report, force)
+        for line in summary_lines(done, time.perf_counter() - start):
+            click.echo(line, err=True)
+        return 1 if done.failed else 0
+
+    run_user_command(ctx.obj["debug"], body)
+
+
+def _params(values: tuple[str, ...]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for value in values:
+        name, sep, given = value.partition("=")
+        if not sep or not name.strip():
+            raise click.BadParameter(f"'{value}': write NAME=VALUE, e.g. --param unit=祖庙街道")
+        out[name.strip()] = given
+    return out
 
 
 @main.command()

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -31,6 +32,7 @@ from .. import yamlpos
 from ..errors import Pos, PublisherError, did_you_mean
 from ..model import Inline, Table, TableCell, Text
 from ..numbering import with_refs
+from ..params import substitute
 from ..source import read_text
 from . import finished
 from .cells import MERGE_LEFT, MERGE_UP, Place, format_value, is_total, place, spanned
@@ -217,15 +219,17 @@ def _parsed(text: str, rel: Path) -> Any:
     return yamlpos.load(text, rel)
 
 
-def load_table_specs(root: Path) -> dict[str, TableSpec]:
-    """Every spec of ``source/tables/*.yaml``, by id (one mapping a file, or a list of them)."""
+def load_table_specs(root: Path, params: Mapping[str, str] | None = None) -> dict[str, TableSpec]:
+    """Every spec of ``source/tables/*.yaml``, by id (one mapping a file, or a list of them), with the report's
+    ``params`` filled in."""
     specs: dict[str, TableSpec] = {}
     folder = root / TABLES_DIR
     if not folder.is_dir():
         return specs
     for path in sorted([*folder.glob("*.yaml"), *folder.glob("*.yml")]):
         rel = path.relative_to(root)
-        data = _parsed(read_text(root, rel).text, rel)
+        text = read_text(root, rel).text
+        data = _parsed(substitute(text, params, rel, mode="yaml") if params else text, rel)
         if data is None:
             continue
         entries = list(zip(data, data.item_pos, strict=True)) if isinstance(data, yamlpos.YList) else [(data, Pos(rel))]

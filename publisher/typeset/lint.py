@@ -86,6 +86,12 @@ def apply_fixes(source: Source, text: str) -> Path:
     The backup is a new file (never written through a symlink of that name);
     the report keeps its line ends (CRLF stays CRLF) and its permissions.
     """
+    if source.params:
+        raise PublisherError(
+            "the report has parameters: its text was filled in for this build, fixes would overwrite the {{…}}",
+            Pos(source.main.path),
+            "fix it by hand where `publisher check` points",
+        )
     root = source.root
     path = root / source.main.path
     old = paths.read_bytes(root, source.main.path, MAX_SOURCE_BYTES)

@@ -1,0 +1,191 @@
+"""Batch publishing: parameters, a spreadsheet of (fictional) units, a local pool and a real Dask cluster."""
+
+from __future__ import annotations
+
+import csv
+import os
+import shutil
+import signal
+import subprocess
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from publisher.batch import Outcome, read_units, run_batch
+from publisher.commands.cli import main
+from publisher.errors import PublisherError
+
+from .conftest import REPO
+
+EXAMPLE = REPO / "examples" / "batch"
+UNITS = 20
+
+
+def fictional_units(count: int, bad: int | None = None) -> list[list[str]]:
+    """Generated units (fictional: 测试单位N); row ``bad`` has a GDP that is not a number."""
+    rows = [["unit", "gdp", "growth", "projects", "households"]]
+    for n in range(1, count + 1):
+        gdp = "约5" if n == bad else f"{10 + n * 1.25:.2f}"
+        rows.append([f"测试单位{n:02d}", gdp, f"{n % 7 + 1}.5", str(n % 5 + 1), str(100 * n)])
+    return rows
+
+
+def write_csv(path: Path, rows: list[list[str]]) -> Path:
+    with path.open("w", encoding="utf-8", newline="") as out:
+        csv.writer(out).writerows(rows)
+    return path
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    root = tmp_path / "batch"
+    shutil.copytree(EXAMPLE / "source", root / "source")
+    return root
+
+
+def pdf_text(path: Path) -> str:
+    text = subprocess.run(["pdftotext", str(path), "-"], check=True, capture_output=True, text=True).stdout
+    return "".join(text.split())
+
+
+# ----------------------------------------------------------------- parameters
+
+
+def test_a_parameter_fills_the_text_the_title_and_the_charts(project: Path, tmp_path: Path) -> None:
+    out = tmp_path / "one.pdf"
+    args = ["build", str(project), "-o", str(out), "--param", "unit=测试*单位", "--param", "gdp=61.2"]
+    result = CliRunner().invoke(main, [*args, "--param", "growth=3.5", "--param", "projects=5"])
+    assert result.exit_code == 0, result.output
+    text = pdf_text(out)
+    # escaped, never markup: the * prints as itself; the KPI card shows the number of the row
+    assert "测试*单位2021年工作总结" in text and "地区生产总值61.2亿元" in text and "61.2亿元" in text
+
+
+def test_a_missing_or_mistyped_parameter_is_a_clear_error(project: Path) -> None:
+    result = CliRunner().invoke(main, ["build", str(project), "--param", "unit=甲", "--param", "gdp=约5"])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert "--param gdp: expected a number, got '约5'" in result.stderr
+    result = CliRunner().invoke(main, ["build", str(project), "--param", "unit=甲"])
+    assert result.exit_code == 1
+    assert "source/report.md:10:3: error: parameter 'gdp' has no value" in result.stderr
+
+
+def test_a_placeholder_naming_no_parameter_is_an_error_at_its_place(project: Path) -> None:
+    report = project / "source" / "report.md"
+    report.write_text(report.read_text(encoding="utf-8").replace("{{growth}}%", "{{grwth}}%"), encoding="utf-8")
+    with pytest.raises(PublisherError) as found:
+        from publisher import api
+
+        api.build(project, params={"unit": "甲", "gdp": 1, "growth": 2, "projects": 3})
+    assert found.value.message == "no parameter 'grwth'"
+    assert found.value.pos is not None and (found.value.pos.line, found.value.pos.col) == (20, 33)
+
+
+def test_an_excel_cell_that_is_not_a_number_is_named(project: Path, tmp_path: Path) -> None:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    for row in fictional_units(6, bad=5):
+        sheet.append(row)
+    book.save(tmp_path / "units.xlsx")
+    units = read_units(project, tmp_path / "units.xlsx")
+    assert [u.error for u in units if u.error] == ["units.xlsx:Sheet!B6: expected a number, got '约5'"]
+    assert units[0].values == {
+        "unit": "测试单位01",
+        "gdp": "11.25",
+        "growth": "2.5",
+        "projects": "2",
+        "households": "100",
+    }
+
+
+# ----------------------------------------------------------------- the local pool
+
+
+def test_a_batch_on_the_local_pool(project: Path, tmp_path: Path) -> None:
+    data = write_csv(tmp_path / "units.csv", fictional_units(UNITS, bad=7))
+    out = tmp_path / "out"
+    args = ["batch", str(project), "--data", str(data), "-o", str(out), "--jobs", "2"]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 1, result.output  # one row failed
+    assert "failed  测试单位07: units.csv:8:2: expected a number, got '约5'" in result.stderr
+    with (out / "batch-report.csv").open(encoding="utf-8-sig") as summary:
+        rows = list(csv.DictReader(summary))
+    assert [r["key"] for r in rows] == [f"测试单位{n:02d}" for n in range(1, UNITS + 1)]
+    assert {r["status"] for r in rows if r["key"] != "测试单位07"} == {"built"}
+    for n in range(1, UNITS + 1):
+        if n == 7:
+            assert not (out / "测试单位07.pdf").exists()
+            continue
+        text = pdf_text(out / f"测试单位{n:02d}.pdf")
+        assert f"测试单位{n:02d}全年实现地区生产总值{10 + n * 1.25:.2f}亿元" in text
+        assert f"惠及居民{100 * n}户" in text
+    # nothing changed: every built row is skipped, the failed one fails again
+    again = CliRunner().invoke(main, args)
+    assert again.exit_code == 1
+    assert f"0 built, {UNITS - 1} up to date, 1 failed" in again.stderr
+    # one row changed: only it is built
+    rows_now = fictional_units(UNITS, bad=7)
+    rows_now[3][4] = "1"
+    write_csv(data, rows_now)
+    third = CliRunner().invoke(main, args)
+    assert f"1 built, {UNITS - 2} up to date, 1 failed" in third.stderr
+
+
+def test_a_worker_killed_mid_batch_loses_no_row(project: Path, tmp_path: Path) -> None:
+    import psutil
+
+    units = read_units(project, write_csv(tmp_path / "units.csv", fictional_units(8)))
+    me = psutil.Process()
+    killed: list[int] = []
+
+    def report(outcome: Outcome) -> None:
+        if killed:
+            return
+        # the pool's workers are the forkserver's children
+        workers = [p for p in me.children(recursive=True) if p.ppid() != me.pid]
+        if workers:
+            os.kill(workers[0].pid, signal.SIGKILL)
+            killed.append(workers[0].pid)
+
+    batch = run_batch(project, units, tmp_path / "out", jobs=2, report=report)
+    assert killed
+    assert sorted(batch.outcomes) == sorted(u.key for u in units)
+    for outcome in batch.outcomes.values():
+        assert outcome.status == "built" or "its worker died" in outcome.error
+    assert any(o.attempts > 1 for o in batch.outcomes.values())
+    assert all((tmp_path / "out" / f"{o.key}.pdf").is_file() for o in batch.outcomes.values() if o.status == "built")
+
+
+# ----------------------------------------------------------------- a Dask cluster
+
+
+def test_a_batch_on_a_dask_cluster(project: Path, tmp_path: Path) -> None:
+    from distributed import LocalCluster
+
+    data = write_csv(tmp_path / "units.csv", fictional_units(6, bad=2))
+    units = read_units(project, data)
+    cluster = LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None)  # type: ignore[no-untyped-call]
+    with cluster:
+        batch = run_batch(project, units, tmp_path / "out", scheduler=cluster.scheduler_address)
+    assert {k: o.status for k, o in batch.outcomes.items()} == {
+        f"测试单位{n:02d}": "failed" if n == 2 else "built" for n in range(1, 7)
+    }
+    for n in (1, 3, 6):
+        assert f"测试单位{n:02d}全年实现地区生产总值{10 + n * 1.25:.2f}亿元" in pdf_text(
+            tmp_path / "out" / f"测试单位{n:02d}.pdf"
+        )
+    assert (tmp_path / "out" / "batch-report.csv").is_file()
+
+
+def test_an_unreachable_scheduler_is_a_clear_error(project: Path, tmp_path: Path) -> None:
+    data = write_csv(tmp_path / "units.csv", fictional_units(2))
+    result = CliRunner().invoke(
+        main,
+        ["batch", str(project), "--data", str(data), "-o", str(tmp_path / "o"), "--scheduler", "tcp://127.0.0.1:9"],
+    )
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert "cannot reach the Dask scheduler" in result.stderr
