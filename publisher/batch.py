@@ -313,7 +313,9 @@ def build_remote(files: Mapping[str, bytes], values: Mapping[str, str]) -> tuple
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(data)
         output = folder / "report.pdf"
-        outcome = build_unit(str(folder / "project"), values, str(output), str(folder / "cache"))
+        # the worker's caches (charts drawn, font subsets) outlive the build: they are content-addressed
+        cache = Path(tempfile.gettempdir()) / "publisher-batch-cache"
+        outcome = build_unit(str(folder / "project"), values, str(output), str(cache))
         data = output.read_bytes() if outcome.status == "built" else b""
         return outcome, data
     finally:
