@@ -251,7 +251,8 @@ def _environment_digest() -> str:
     for folder in (STYLES_DIR, font_dir()):
         if folder.is_dir():
             for path in sorted(folder.rglob("*")):
-                if path.is_file():
+                # the font folder's own bookkeeping (.verified.json) changes with every build: not an input
+                if path.is_file() and not path.name.startswith("."):
                     stat = path.stat()
                     digest.update(f"{path.relative_to(folder)}:{stat.st_size}:{stat.st_mtime_ns}".encode())
     return digest.hexdigest()
