@@ -39,9 +39,11 @@ fonts: $(STAMP)
 subsets: $(STAMP)
 	$(BIN)/python scripts/make_fonts.py
 
-# Pictures of every chart kind for docs/charts.md, and of two sample pages for the README.
+# Pictures of every chart kind for docs/charts.md, of the tables example for docs/tables.md, and of two
+# sample pages for the README.
 gallery: $(STAMP)
 	$(BIN)/python scripts/chart_gallery.py
+	$(BIN)/python scripts/table_images.py
 	$(BIN)/publisher build .
 	$(BIN)/python scripts/readme_images.py
 

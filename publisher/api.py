@@ -22,6 +22,7 @@ from .options import BuildOptions
 if typing.TYPE_CHECKING:
     from .checks import Rule
     from .importer import ImportReport, WordUpdate
+    from .numbering import Target
     from .output import Writer
     from .pipeline import BuildResult
     from .typeset.lint import Fix
@@ -168,13 +169,15 @@ class CheckResult:
     figures: int
     """Charts placed in the text."""
     numbers_checked: int
-    """Chart numbers compared with the text."""
+    """Chart and table numbers compared with the text."""
     fixes: list[Fix] = field(default_factory=list)
     """Typography corrections the build makes in the PDF (and ``fix=True`` writes into the source)."""
     backup: Path | None = None
     """With ``fix=True`` and corrections: the copy of the source before they were written."""
     theme_checks: list[ThemeCheck] = field(default_factory=list)
     """The theme's checks (none under ``strict`` with warnings: the report is not built then)."""
+    unreferred: list[Target] = field(default_factory=list)
+    """Numbered figures and tables no ``[@id]`` refers to, in reading order (a note, not a warning)."""
 
     @property
     def ok(self) -> bool:
@@ -215,6 +218,7 @@ def check(
         len(prepared.specs),
         len(prepared.document.figures()),
         prepared.numbers_checked,
+        unreferred=list(prepared.unreferred),
     )
     if prepared.document.meta.lang.startswith("zh"):
         # the text as written: the build's walk over the text nodes, before its normalisation

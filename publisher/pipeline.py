@@ -43,7 +43,7 @@ from .parse import build_model
 from .resources import resolve_images
 from .source import Source, load_source
 from .tables.place import fit_tables, page_room, place_tables
-from .tables.spec import from_chart_spec, load_table_specs
+from .tables.spec import from_chart_spec, load_table_specs, table_numbers
 from .theme import Theme, load_theme
 from .typeset.glyphs import check_glyphs
 
@@ -140,6 +140,7 @@ def prepare(options: BuildOptions, diagnostics: Diagnostics | None = None, progr
                     "give every table its own id",
                 )  # fmt: skip
             tables[spec.id] = from_chart_spec(spec)
+    numbered_specs = [*specs.values()]  # a `type: table` chart spec's numbers are checked as a chart's, as before
     specs = {key: spec for key, spec in specs.items() if spec.type != "table"}
     doc = place_tables(doc, tables, diagnostics)
     for figure in doc.figures():
@@ -175,7 +176,10 @@ def prepare(options: BuildOptions, diagnostics: Diagnostics | None = None, progr
             hint=f"`{install_command()}` installs the Traditional Chinese and Hong Kong faces",
         )
     stated = stated_numbers(source.body, Pos(source.main.path), source.body_line)
-    checked = cross_check(list(specs.values()), stated, diagnostics)
+    checked = cross_check(numbered_specs, stated, diagnostics)
+    from_charts = {spec.id for spec in numbered_specs}
+    in_tables = [table_numbers(spec, doc.root) for spec in tables.values() if spec.id not in from_charts]
+    checked += cross_check(in_tables, stated, diagnostics, noun="table")
     return Prepared(options, source, theme, doc, specs, images, diagnostics, checked, tuple(numbered.unreferred()))
 
 

@@ -185,7 +185,7 @@ def test_cross_check_names_both_places(make_project: ProjectMaker) -> None:
 def test_the_sample_passes_the_cross_check() -> None:
     result = CliRunner().invoke(main, ["check", str(REPO), "--strict"])
     assert result.exit_code == 0, result.stderr
-    assert re.search(r"check: ok; (\d+) chart specs, \1 figures, \d+ chart numbers checked", result.stdout)
+    assert re.search(r"check: ok; (\d+) chart specs, \1 figures, \d+ chart and table numbers checked", result.stdout)
 
 
 def test_sample_uses_six_kinds_and_a_kpi_page() -> None:

@@ -302,3 +302,40 @@ def test_a_table_spec_may_be_placed_twice_a_pipe_table_id_may_not(make_project: 
     twice = PIPE.replace("{#towns}", "{#main}")
     with pytest.raises(PublisherError, match="id 'main' is already used"):
         tables_of(make_project(twice))
+
+
+def test_a_table_spec_s_numbers_are_checked_against_the_text(make_project: ProjectMaker) -> None:
+    root = make_project("# 一\n\n甲完成36个，乙完成7.5个。\n\n![](table:t)\n")
+    (root / "source" / "tables").mkdir()
+    spec = root / "source" / "tables" / "t.yaml"
+    spec.write_text("id: t\ntitle: 表\ncolumns: [项目, 个数]\nrows:\n  - [甲, 36]\n  - [乙, 7.5]\n", encoding="utf-8")
+    prepared = prepare(BuildOptions(project=root))
+    assert prepared.numbers_checked == 2 and not prepared.diagnostics.warnings
+    spec.write_text("id: t\ntitle: 表\ncolumns: [项目, 个数]\nrows:\n  - [甲, 36]\n  - [乙, 7.6]\n", encoding="utf-8")
+    (warning,) = prepare(BuildOptions(project=root)).diagnostics.warnings
+    assert "table 't': rows[2][2] = 7.6 is not stated in the text" in warning.message
+    assert str(warning.pos) == "source/tables/t.yaml:6:9"
+    assert "7.5" in (warning.hint or "")
+
+
+def test_a_data_file_table_is_checked_only_when_its_spec_asks(make_project: ProjectMaker) -> None:
+    root = make_project("# 一\n\n甲完成36个。\n\n![](table:t)\n")
+    (root / "source" / "data").mkdir()
+    (root / "source" / "data" / "t.csv").write_text("项目,个数\n甲,36\n乙,8\n", encoding="utf-8")
+    (root / "source" / "tables").mkdir()
+    spec = root / "source" / "tables" / "t.yaml"
+    spec.write_text("id: t\ntitle: 表\ndata: t.csv\n", encoding="utf-8")
+    assert not prepare(BuildOptions(project=root)).diagnostics.warnings
+    spec.write_text("id: t\ntitle: 表\ndata: t.csv\ncrosscheck: true\n", encoding="utf-8")
+    (warning,) = prepare(BuildOptions(project=root)).diagnostics.warnings
+    assert "table 't': rows[2][2] = 8 is not stated in the text" in warning.message
+    assert str(warning.pos).startswith("source/data/t.csv:3:")
+
+
+def test_check_notes_numbered_things_never_referred_to(make_project: ProjectMaker) -> None:
+    root = make_project(PIPE.replace("主要指标见[@main]，", ""))
+    result = CliRunner().invoke(main, ["check", str(root)])
+    assert result.exit_code == 0, result.output
+    assert "source/report.md:" in result.stderr and "note: 表 1 (main) is never referred to" in result.stderr
+    assert "表 2 (towns)" not in result.stderr
+    assert "check: ok" in result.stdout

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 from ..errors import Diagnostics, Pos
 from .numbers import format_number
-from .spec import ChartSpec
+from .spec import Number
 
 _NUMBER = re.compile(r"(?<![\d.])\d+(?:,\d{3})*(?:\.\d+)?")
 _CHART_LINE = re.compile(r"^\s*!\[[^\]]*\]\(chart:")
@@ -47,21 +49,33 @@ def _same(a: float, b: float) -> bool:
     return abs(a - b) <= 1e-9 * max(1.0, abs(a), abs(b))
 
 
-def cross_check(specs: list[ChartSpec], stated: list[Stated], diagnostics: Diagnostics) -> int:
-    """Warn about each chart number the text does not state; returns how many were checked."""
+class WithNumbers(Protocol):
+    """A chart spec, or a table spec's numbers (:class:`publisher.tables.spec.TableNumbers`)."""
+
+    @property
+    def id(self) -> str: ...
+
+    @property
+    def numbers(self) -> list[Number]: ...
+
+
+def cross_check(
+    specs: Sequence[WithNumbers], stated: list[Stated], diagnostics: Diagnostics, noun: str = "chart"
+) -> int:
+    """Warn about each number of a chart (a table: ``noun``) the text does not state; returns how many were checked."""
     checked = 0
     for spec in specs:
         for number in spec.numbers:
             checked += 1
             if any(_same(number.value * scale, s.value) for s in stated for scale in _SCALES):
                 continue
-            hint = "correct the chart or the text so that they agree"
+            hint = f"correct the {noun} or the text so that they agree"
             if stated:
                 nearest = min(stated, key=lambda s: abs(s.value - number.value) / max(abs(number.value), 1e-9))
                 if abs(nearest.value - number.value) <= 0.2 * max(abs(number.value), 1):
                     hint = f"the nearest figure in the text is {nearest.text} at {nearest.pos}; {hint}"
             diagnostics.warn(
-                f"chart '{spec.id}': {number.what} = {format_number(number.value)} is not stated in the text",
+                f"{noun} '{spec.id}': {number.what} = {format_number(number.value)} is not stated in the text",
                 number.pos,
                 hint,
             )

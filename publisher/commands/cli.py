@@ -265,6 +265,10 @@ def check(
             allow_substitute_fonts=allow_substitute_fonts,
         )
         _print_warnings(found.warnings)
+        for target in found.unreferred:  # a note, not a warning: many reports never refer to their figures
+            click.echo(f"{target.pos}: note: {target.label} ({target.key}) is never referred to in the text", err=True)
+        if found.unreferred:
+            click.echo("  hint: where the text speaks of one, refer to it with [@id] (docs/tables.md)", err=True)
         if found.backup is not None:
             for item in found.fixes:
                 click.echo(item.format())
@@ -276,7 +280,7 @@ def check(
             )
         summary = (
             f"{found.charts} chart specs, {found.figures} figures, "
-            f"{found.numbers_checked} chart numbers checked against the text"
+            f"{found.numbers_checked} chart and table numbers checked against the text"
         )
         if found.warnings.warnings:
             click.echo(f"check: {len(found.warnings.warnings)} warning(s); {summary}")

@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import yamlpos
+from ..charts.spec import Number
 from ..errors import Pos, PublisherError, did_you_mean
 from ..model import Inline, Table, TableCell, Text
 from ..numbering import with_refs
@@ -79,6 +80,10 @@ class TableSpec:
     conventions: bool = True
     source: str = ""
     """Where in the report the numbers are stated (not printed)."""
+    crosscheck: bool | None = None
+    """Compare every number with the text (``publisher check``): ``None`` (the default) for a table written
+    in its spec (``rows:``, the text's figures set out), not for one read from a data file (the figures'
+    own source, of which the text quotes a few)."""
     yaml: yamlpos.YMap | None = dataclasses.field(default=None, repr=False, compare=False)
 
     def where(self, key: str) -> Pos:
@@ -131,10 +136,11 @@ def parse_table_spec(data: Any, pos: Pos) -> TableSpec:
         if text not in LANDSCAPE:
             raise PublisherError(f"landscape: expected auto, true or false, got {value!r}", data.where("landscape"))
         values["landscape"] = text
-    if "conventions" in data:
-        if not isinstance(data["conventions"], bool):
-            raise PublisherError("conventions: expected true or false", data.where("conventions"))
-        values["conventions"] = data["conventions"]
+    for key in ("conventions", "crosscheck"):
+        if key in data:
+            if not isinstance(data[key], bool):
+                raise PublisherError(f"{key}: expected true or false", data.where(key))
+            values[key] = data[key]
     spec = TableSpec(**values)
     if spec.data and (spec.rows or spec.columns):
         raise PublisherError(
@@ -285,6 +291,36 @@ def build_table(spec: TableSpec, root: Path, lang: str) -> Table:
     return finished(table, lang, spec.conventions)
 
 
+@dataclass(frozen=True)
+class TableNumbers:
+    """The numbers of a table spec's body, for the figures cross-check (:func:`publisher.charts.crosscheck`)."""
+
+    id: str
+    numbers: list[Number]
+
+
+def table_numbers(spec: TableSpec, root: Path) -> TableNumbers:
+    """The numbers in the body cells of ``spec`` (none unless it is to be cross-checked), each with its place."""
+    if not (spec.crosscheck if spec.crosscheck is not None else not spec.data):
+        return TableNumbers(spec.id, [])
+    if spec.data:
+        grid = read_grid(
+            root, data_path(root, spec.data, spec.where("data")), spec.where("data"), spec.sheet, spec.range
+        )
+        body = grid[spec.header_rows :]
+    else:
+        body = spec.rows
+    numbers = [
+        Number(
+            int(cell.value) if cell.value.is_integer() else cell.value, cell.pos or spec.pos, f"rows[{r + 1}][{c + 1}]"
+        )
+        for r, row in enumerate(body)
+        for c, cell in enumerate(row)
+        if cell.value is not None
+    ]
+    return TableNumbers(spec.id, numbers)
+
+
 def _text(cell: TableCell | Place) -> str:
     return "".join(n.text for n in cell.content if isinstance(n, Text)).strip()
 
@@ -355,9 +391,11 @@ __all__ = [
     "TABLES_DIR",
     "ColumnFormat",
     "Format",
+    "TableNumbers",
     "TableSpec",
     "build_table",
     "from_chart_spec",
     "load_table_specs",
     "parse_table_spec",
+    "table_numbers",
 ]
