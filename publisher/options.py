@@ -20,6 +20,10 @@ CACHE_ENV = "PUBLISHER_CACHE_DIR"
 instead of in ``PROJECT/out/.cache`` (a CI cache, a read-only project, the tests)."""
 
 
+OUTPUT_SUFFIXES = (".pdf", ".docx")
+"""The files the writers make: ``-o`` with one of these names a file, never a folder."""
+
+
 @dataclass(frozen=True)
 class BuildOptions:
     """Options of one build; the CLI and the Python API share them."""
@@ -59,6 +63,12 @@ class BuildOptions:
             return writable(root / "out" / f"{name}{suffix}", root)
         if self.output.suffix.lower() == suffix:
             return writable(self.output, None)
+        if self.output.suffix.lower() in OUTPUT_SUFFIXES and not self.output.is_dir():
+            # `-o report.pdf --edition docx`: a file of another format, never a folder of that name
+            raise PublisherError(
+                f"-o {self.output}: this edition writes a {suffix} file, not a {self.output.suffix} file",
+                hint=f"name the output with {suffix} (-o {self.output.with_suffix(suffix).name}), or give a folder",
+            )
         if self.output.exists() and not self.output.is_dir():
             raise PublisherError(
                 f"-o {self.output}: a file, not a folder (and not a {suffix} file)",

@@ -147,3 +147,11 @@ def test_the_real_command_prints_no_traceback(tmp_path: Path) -> None:
     assert proc.returncode == 1
     assert proc.stderr.startswith("error: project folder")
     assert "Traceback" not in proc.stderr
+
+
+def test_an_output_file_of_another_format_is_refused(make_project: ProjectMaker, tmp_path: Path) -> None:
+    root = make_project()
+    code, _, err = run("build", str(root), "--edition", "docx", "-o", str(tmp_path / "report.pdf"))
+    assert_clean_error(code, err, r"error: -o .*report\.pdf: this edition writes a \.docx file, not a \.pdf file")
+    assert "-o report.docx" in err
+    assert not (tmp_path / "report.pdf").exists()

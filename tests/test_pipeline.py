@@ -111,3 +111,11 @@ def test_output_does_not_depend_on_system_fonts(make_project: ProjectMaker, tmp_
         outputs.append((names, pdftotext(pdf)))
     assert outputs[0] == outputs[1]
     assert all(n.startswith("Publisher-") for n in outputs[0][0])
+
+
+def test_no_contents_page_when_no_level_is_listed(make_project: ProjectMaker, tmp_path: Path) -> None:
+    root = make_project(front="title: 测试报告\norganisation: 测试单位\nname: t\ntoc_levels: 0")
+    out = tmp_path / "t.pdf"
+    build(BuildOptions(project=root, output=out))
+    text = pdftotext(out)
+    assert "目" not in text.replace("测试", "") and text.count("\f") == 2  # the cover and the text
