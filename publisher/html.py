@@ -33,6 +33,7 @@ from .errors import Pos, PublisherError
 from .i18n import labels
 from .theme import Theme
 from .typeset.markup import keep_last_two, typeset
+from .units import four_sides
 
 
 @dataclass(frozen=True)
@@ -70,19 +71,8 @@ def _node_type(node: Any) -> str:
 def landscape_margin(margin: str) -> str:
     """A page's margins (CSS shorthand) for the page turned a quarter anticlockwise: the landscape page's top
     is the portrait page's left (the binding edge of a right-hand page, GB/T 9704 10.2), its right the top."""
-    top, right, bottom, left = _four(str(margin).split())
+    top, right, bottom, left = four_sides(str(margin).split())
     return f"{left} {top} {right} {bottom}"
-
-
-def _four(parts: list[str]) -> tuple[str, str, str, str]:
-    """The four sides of a CSS shorthand of 1 to 4 values."""
-    if len(parts) == 1:
-        return parts[0], parts[0], parts[0], parts[0]
-    if len(parts) == 2:
-        return parts[0], parts[1], parts[0], parts[1]
-    if len(parts) == 3:
-        return parts[0], parts[1], parts[2], parts[1]
-    return parts[0], parts[1], parts[2], parts[3]
 
 
 def decimal_parts(text: str) -> tuple[str, str]:

@@ -16,11 +16,11 @@ from dataclasses import dataclass, replace
 
 from ..errors import Diagnostics, PublisherError, did_you_mean
 from ..model import Block, Document, Figure, Table, placed, plain_text
+from ..units import PT_PER_MM, four_sides
 from .spec import TableSpec, build_table
 
 MIN_PT = 8.0
 """The smallest size a table is set in to fit the width."""
-PT_PER_MM = 72 / 25.4
 _WORD = re.compile(r"[A-Za-z0-9.,%+\-−]+")
 
 
@@ -76,19 +76,9 @@ def page_room(tokens: Mapping[str, object], paper: str) -> Page:
     width = float(page["content-width-mm"]) * PT_PER_MM
     if not margins:
         return Page(width, width, size)
-    top, _, bottom, _ = _four(margins)
+    top, _, bottom, _ = four_sides(margins)
     # the landscape page's text runs along the upright page's height, less its top and bottom margins
     return Page(width, (float(page["height-mm"]) - top - bottom) * PT_PER_MM, size)
-
-
-def _four(values: list[float]) -> tuple[float, float, float, float]:
-    if len(values) == 1:
-        return values[0], values[0], values[0], values[0]
-    if len(values) == 2:
-        return values[0], values[1], values[0], values[1]
-    if len(values) == 3:
-        return values[0], values[1], values[2], values[1]
-    return values[0], values[1], values[2], values[3]
 
 
 def needed_width(table: Table, size_pt: float, padding_pt: float) -> float:
