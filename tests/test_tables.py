@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import subprocess
 from pathlib import Path
@@ -339,3 +340,38 @@ def test_check_notes_numbered_things_never_referred_to(make_project: ProjectMake
     assert "source/report.md:" in result.stderr and "note: 表 1 (main) is never referred to" in result.stderr
     assert "表 2 (towns)" not in result.stderr
     assert "check: ok" in result.stdout
+
+
+def test_a_chart_and_a_table_read_one_excel_sheet(make_project: ProjectMaker) -> None:
+    from openpyxl import Workbook
+
+    root = make_project("# 一\n\n甲镇12.5万人，乙镇8万人。\n\n![](table:towns)\n\n![](chart:towns-chart)\n")
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "人口"
+    for row in (["镇街", "人口"], ["甲镇", 12.5], ["乙镇", 8]):
+        sheet.append(row)
+    (root / "source" / "data").mkdir()
+    book.save(root / "source" / "data" / "towns.xlsx")
+    (root / "source" / "tables").mkdir()
+    (root / "source" / "tables" / "towns.yaml").write_text(
+        "id: towns\ntitle: 分镇人口\nunit: 万人\ndata: towns.xlsx\n", encoding="utf-8"
+    )
+    (root / "source" / "charts" / "c.yaml").write_text(
+        "id: towns-chart\ntype: bar\ntitle: 分镇人口\nunit: 万人\ncsv: towns.xlsx\nsheet: 人口\n"
+        "label_column: 镇街\nvalue_columns: [人口]\n",
+        encoding="utf-8",
+    )
+    prepared = prepare(BuildOptions(project=root))
+    data = dataclasses.asdict(prepared.specs["towns-chart"].data)
+    assert (data["labels"], data["values"]) == (["甲镇", "乙镇"], [12.5, 8])
+    assert grid_text(prepared.document.tables()[0])[1:] == [["甲镇", "12.5"], ["乙镇", "8"]]
+    assert not prepared.diagnostics.warnings  # both agree with the text
+    (root / "source" / "charts" / "c.yaml").write_text(
+        "id: towns-chart\ntype: bar\ntitle: 分镇人口\ncsv: towns.xlsx\nsheet: 户数\n"
+        "label_column: 镇街\nvalue_columns: [人口]\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(PublisherError, match="户数"):
+        prepare(BuildOptions(project=root))

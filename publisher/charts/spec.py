@@ -94,7 +94,9 @@ class ChartSpec:
     note: str = ""
     """Small print under the chart."""
     csv: str = ""
-    """A CSV file under ``source/data/`` to read labels and values from."""
+    """A data file under ``source/data/`` to read labels and values from: CSV, or an Excel sheet (``.xlsx``)."""
+    sheet: str = ""
+    """With an Excel file in ``csv:``: its sheet (default the first)."""
     label_column: str = ""
     """CSV column holding the labels."""
     value_columns: list[str] = field(default_factory=list)
@@ -120,7 +122,7 @@ class ChartSpec:
 
 COMMON = [f.name for f in dataclasses.fields(ChartSpec) if f.name not in ("pos", "data", "numbers", "yaml")]
 """The fields every chart has."""
-_TEXT = ("id", "type", "title", "caption", "unit", "source", "alt", "note", "placement", "csv", "label_column")
+_TEXT = ("id", "type", "title", "caption", "unit", "source", "alt", "note", "placement", "csv", "sheet", "label_column")
 _CELL_NUMBER = re.compile(r"(?<![\d.])\d+(?:\.\d+)?")
 
 
@@ -308,11 +310,11 @@ def _read_csv(
     label_column, value_columns = values.get("label_column", ""), values.get("value_columns", [])
     if "labels" not in own or not own & {"values", "series"}:
         raise PublisherError(f"csv: a '{kind}' chart does not read CSV files", where, "give its fields in the spec")
-    text = read_text(root, rel, where, "CSV file").text
-    table = list(csv.reader(io.StringIO(text)))
+    table = _data_cells(root, rel, where, str(values.get("sheet", "")))
+    noun = "sheet" if rel.suffix.lower() == ".xlsx" else "CSV"
     if not table:
-        raise PublisherError("the CSV file is empty", Pos(rel))
-    header = [h.strip() for h in table[0]]
+        raise PublisherError(f"the {noun} file is empty", Pos(rel))
+    header = [text.strip() for text, _, _ in table[0]]
     if not label_column or not value_columns:
         raise PublisherError(
             "csv: say which columns to use",
@@ -322,28 +324,28 @@ def _read_csv(
     for column, key in [(label_column, "label_column")] + [(c, "value_columns") for c in value_columns]:
         if column not in header:
             raise PublisherError(
-                f"{key}: the CSV has no column '{column}'", data.where(key), did_you_mean(column, header)
+                f"{key}: the {noun} has no column '{column}'", data.where(key), did_you_mean(column, header)
             )
     label_at = header.index(label_column)
     columns = {column: header.index(column) for column in value_columns}
     if len(table) - 1 > MAX_DATA_POINTS:
-        raise PublisherError(f"{len(table) - 1} CSV rows, more than {MAX_DATA_POINTS}", Pos(rel))
+        raise PublisherError(f"{len(table) - 1} {noun} rows, more than {MAX_DATA_POINTS}", Pos(rel))
     labels: list[str] = []
     read: dict[str, list[float]] = {column: [] for column in value_columns}
-    for line, row in enumerate(table[1:], start=2):
-        if not any(cell.strip() for cell in row):
+    for row in table[1:]:
+        if not any(text.strip() for text, _, _ in row):
             continue
-        labels.append(row[label_at].strip() if label_at < len(row) else "")
+        labels.append(row[label_at][0].strip() if label_at < len(row) else "")
         for column, at in columns.items():
-            cell = row[at].strip() if at < len(row) else ""
-            col = sum(len(c) + 1 for c in row[:at]) + 1
+            cell, pos, number = row[at] if at < len(row) else ("", Pos(rel), None)
+            cell = cell.strip()
             try:
-                value: float = int(cell) if cell.lstrip("-").isdigit() else float(cell)
+                value: float = (
+                    number if number is not None else int(cell) if cell.lstrip("-").isdigit() else float(cell)
+                )
             except ValueError:
-                raise PublisherError(
-                    f"column '{column}': expected a number, got {cell!r}", Pos(rel, line, col)
-                ) from None
-            read[column].append(reader.number(value, Pos(rel, line, col), f"{column}"))
+                raise PublisherError(f"column '{column}': expected a number, got {cell!r}", pos) from None
+            read[column].append(reader.number(value, pos, f"{column}"))
     if "series" not in own:
         if len(value_columns) != 1:
             raise PublisherError(
@@ -351,6 +353,23 @@ def _read_csv(
             )
         return {"labels": labels, "values": read[value_columns[0]]}
     return {"labels": labels, "series": [Series(name=column, values=read[column]) for column in value_columns]}
+
+
+def _data_cells(root: Path, rel: Path, where: Pos, sheet: str) -> list[list[tuple[str, Pos, float | None]]]:
+    """The cells of a CSV file or an Excel sheet under ``source/data/``: (text, place, number or ``None``)."""
+    if rel.suffix.lower() == ".xlsx":
+        from ..tables.data import read_grid
+
+        grid = read_grid(root, rel, where, sheet)
+        return [[(place.text, place.pos or Pos(rel), place.value) for place in row] for row in grid]
+    if sheet:
+        raise PublisherError("sheet: a CSV file has no sheets", where, "leave `sheet:` out")
+    text = read_text(root, rel, where, "CSV file").text
+    rows = list(csv.reader(io.StringIO(text)))
+    return [
+        [(cell, Pos(rel, line, sum(len(c) + 1 for c in row[:at]) + 1), None) for at, cell in enumerate(row)]
+        for line, row in enumerate(rows, start=1)
+    ]
 
 
 @functools.lru_cache(maxsize=256)
