@@ -163,29 +163,50 @@ def test_a_worker_killed_mid_batch_loses_no_row(project: Path, tmp_path: Path) -
 # ----------------------------------------------------------------- a Dask cluster
 
 
+CLUSTER_RUN = """
+import json, sys
+from pathlib import Path
+from distributed import LocalCluster
+from publisher.batch import read_units, run_batch
+
+project, data, out = (Path(a) for a in sys.argv[1:4])
+units = read_units(project, data)
+with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+    batch = run_batch(project, units, out, scheduler=cluster.scheduler_address)
+print(json.dumps({k: [o.status, o.error] for k, o in batch.outcomes.items()}, ensure_ascii=False))
+"""
+
+
 def test_a_batch_on_a_dask_cluster(project: Path, tmp_path: Path) -> None:
-    from distributed import LocalCluster
+    # in a process of its own: Dask's threads would stay in the test process (parallel layout needs it alone)
+    import json
+    import sys
 
     data = write_csv(tmp_path / "units.csv", fictional_units(6, bad=2))
-    units = read_units(project, data)
-    cluster = LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None)  # type: ignore[no-untyped-call]
-    with cluster:
-        batch = run_batch(project, units, tmp_path / "out", scheduler=cluster.scheduler_address)
-    assert {k: o.status for k, o in batch.outcomes.items()} == {
+    out = tmp_path / "out"
+    done = subprocess.run(
+        [sys.executable, "-c", CLUSTER_RUN, str(project), str(data), str(out)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    outcomes = json.loads(done.stdout.strip().splitlines()[-1])
+    assert {k: v[0] for k, v in outcomes.items()} == {
         f"测试单位{n:02d}": "failed" if n == 2 else "built" for n in range(1, 7)
     }
+    assert "units.csv:3:2: expected a number, got '约5'" in outcomes["测试单位02"][1]
     for n in (1, 3, 6):
-        assert f"测试单位{n:02d}全年实现地区生产总值{10 + n * 1.25:.2f}亿元" in pdf_text(
-            tmp_path / "out" / f"测试单位{n:02d}.pdf"
-        )
-    assert (tmp_path / "out" / "batch-report.csv").is_file()
+        assert f"测试单位{n:02d}全年实现地区生产总值{10 + n * 1.25:.2f}亿元" in pdf_text(out / f"测试单位{n:02d}.pdf")
+    assert (out / "batch-report.csv").is_file()
 
 
 def test_an_unreachable_scheduler_is_a_clear_error(project: Path, tmp_path: Path) -> None:
+    import sys
+
     data = write_csv(tmp_path / "units.csv", fictional_units(2))
-    result = CliRunner().invoke(
-        main,
-        ["batch", str(project), "--data", str(data), "-o", str(tmp_path / "o"), "--scheduler", "tcp://127.0.0.1:9"],
-    )
-    assert result.exit_code == 1 and "Traceback" not in result.output
-    assert "cannot reach the Dask scheduler" in result.stderr
+    args = ["batch", str(project), "--data", str(data), "-o", str(tmp_path / "o"), "--scheduler", "tcp://127.0.0.1:9"]
+    # a process of its own: a Dask client leaves threads behind in the process that made it
+    done = subprocess.run([sys.executable, "-m", "publisher", *args], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert "cannot reach the Dask scheduler" in done.stderr
