@@ -337,6 +337,9 @@ class _Builder:
     def _warn_raw_html(self, text: str, block: SyntaxTreeNode) -> None:
         match = _RAW_HTML.search(text)
         if match:
+            first, last = block.map if block.map else (0, len(self.lines))
+            if match[0] not in "\n".join(self.lines[first:last]):
+                return  # not in the source as it reads: written escaped (\<b\>, a parameter's value)
             pos = self.pos(block, match[0])
             line = self.lines[pos.line - self.source.body_line] if pos.line >= self.source.body_line else ""
             if pos.col >= 2 and line[pos.col - 2 : pos.col - 1] == "\\":

@@ -62,6 +62,15 @@ def test_a_parameter_fills_the_text_the_title_and_the_charts(project: Path, tmp_
     assert "测试*单位2021年工作总结" in text and "地区生产总值61.2亿元" in text and "61.2亿元" in text
 
 
+def test_markup_in_a_value_prints_as_text_without_a_warning(project: Path, tmp_path: Path) -> None:
+    from publisher import api
+
+    values = {"unit": "<b>甲</b>", "gdp": 1, "growth": 2, "projects": 3}
+    result = api.build(project, output=tmp_path / "m.pdf", params=values)
+    assert not [w for w in result.warnings.warnings if "raw HTML" in w.message]
+    assert "<b>甲</b>全年实现地区生产总值1亿元" in pdf_text(tmp_path / "m.pdf")
+
+
 def test_a_missing_or_mistyped_parameter_is_a_clear_error(project: Path) -> None:
     result = CliRunner().invoke(main, ["build", str(project), "--param", "unit=甲", "--param", "gdp=约5"])
     assert result.exit_code == 1 and "Traceback" not in result.output
