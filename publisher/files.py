@@ -25,7 +25,8 @@ def write_atomic(output: Path, data: bytes, durable: bool = True, root: Path | N
     Readers see the old file or the new one, never half of one; two writers
     never share a temporary file, and the temporary file is removed on every
     way out (an error, Ctrl-C, ``SIGTERM``: :mod:`publisher.commands.cli`
-    turns it into an exception). ``durable`` also flushes the file to disk
+    turns it into an exception), and the ``.part`` files of writers killed
+    earlier (``kill -9``) are removed from the folder. ``durable`` also flushes the file to disk
     before the rename (for what the user keeps; a cache does without). A file
     replaced keeps its permissions. ``root``: the folder ``output`` must stay in
     (the path policy, :func:`publisher.paths.writable`); ``None`` for a place
@@ -40,6 +41,7 @@ def write_atomic(output: Path, data: bytes, durable: bool = True, root: Path | N
     mode = _mode_of(output)
     try:
         output.parent.mkdir(parents=True, exist_ok=True)
+        remove_stale_parts(output.parent)
         fd, tmp = tempfile.mkstemp(prefix=f".{output.name}.{os.getpid()}.", suffix=PART_SUFFIX, dir=output.parent)
     except OSError as exc:
         raise _problem(

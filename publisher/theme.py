@@ -25,6 +25,7 @@ from .numbering import APPENDIX_NUMBERING, Captions
 from .tokens import check_used as check_tokens_used
 from .tokens import css_value
 from .tokens import validate as validate_tokens
+from .units import CSS_LENGTH_HINT, MAX_CSS_LENGTH_MM, absurd_css_lengths
 
 __all__ = ["FONTS_DIR", "FONT_ROLES", "PACKAGE_ROOT", "STYLES_DIR", "Theme", "load_theme"]
 
@@ -293,7 +294,15 @@ def load_theme(name: str, project: Path | None, pos: Pos | None = None) -> Theme
                 positions.update(found)
             tokens = _merge(tokens, _plain(data or {}))
     theme = Theme(name, tuple(dirs), tokens, checks or (), Captions(**captions), project)
-    check_tokens_used(positions, theme.css_texts())
+    texts = theme.css_texts()
+    check_tokens_used(positions, texts)
+    for path, text in zip(theme.css_files(), texts, strict=True):
+        for line, col, length in absurd_css_lengths(text):
+            raise PublisherError(
+                f"the length {length} is larger than {MAX_CSS_LENGTH_MM // 1000} m",
+                Pos(paths.shown(project if project and path.is_relative_to(project) else STYLES_DIR, path), line, col),
+                CSS_LENGTH_HINT,
+            )
     return theme
 
 

@@ -229,3 +229,34 @@ def test_no_generated_project_reads_outside_its_folder(
                 pass
     outside = [path for path in opened if not allowed(path)]
     assert outside == [], f"read outside the project: {sorted(set(outside))}"
+
+
+# ------------------------------------------------------------------ signals during an atomic write
+
+SIGNALLED_WRITE = """
+import os, signal, sys
+from pathlib import Path
+from publisher.commands.cli import run_user_command
+from publisher.files import write_atomic
+
+real = os.fsync
+def fsync(fd):  # the signal arrives while the temporary file is written, as a kill would
+    os.kill(os.getpid(), getattr(signal, sys.argv[2]))
+    real(fd)
+os.fsync = fsync
+run_user_command(False, lambda: write_atomic(Path(sys.argv[1]) / "t.pdf", b"%PDF-" * 1000))
+"""
+
+
+@pytest.mark.parametrize(
+    ("signal_name", "code", "said"), [("SIGTERM", 143, "terminated"), ("SIGINT", 130, "interrupted")]
+)
+def test_a_signal_during_a_write_leaves_no_part_file(signal_name: str, code: int, said: str, tmp_path: Path) -> None:
+    (tmp_path / "t.pdf").write_bytes(b"%PDF- the last good one")
+    proc = subprocess.run(
+        [sys.executable, "-c", SIGNALLED_WRITE, str(tmp_path), signal_name],
+        cwd=REPO, capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert (proc.returncode, proc.stderr.strip()) == (code, said), proc.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["t.pdf"]
+    assert (tmp_path / "t.pdf").read_bytes() == b"%PDF- the last good one"

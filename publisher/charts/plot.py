@@ -47,6 +47,7 @@ def figure(spec: ChartSpec, style: ChartStyle) -> Iterator[tuple[Any, Any]]:
         "ytick.labelcolor": style.text,
         "axes.unicode_minus": False,
         "legend.fontsize": style.font_size,
+        "text.parse_math": False,  # labels are text: "$5 至 $10" is printed as written, never mathtext
     }
     with matplotlib.rc_context(rc):
         # No pyplot: no global figure registry, nothing to close, faster import.

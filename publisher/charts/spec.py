@@ -16,6 +16,7 @@ import csv
 import dataclasses
 import functools
 import io
+import math
 import re
 import types
 import typing
@@ -135,6 +136,10 @@ def required(cls: type[Any]) -> list[str]:
     ]
 
 
+MAX_MAGNITUDE = 1e15
+"""The largest number a chart shows (a 400-digit figure is a typing accident, and matplotlib cannot draw it)."""
+
+
 class _Reader:
     """Reads the fields of one spec by their types, recording every number it accepts."""
 
@@ -147,6 +152,14 @@ class _Reader:
                 f"{what}: expected a number, got {value!r}",
                 pos,
                 'write the bare number (8.0, not "8.0%"); the unit goes in `unit:`',
+            )
+        if abs(value) > MAX_MAGNITUDE or not math.isfinite(value):  # a 400-digit int is too large for isfinite
+            shown = repr(value) if isinstance(value, float) else f"a {len(str(abs(value)))}-digit number"
+            raise PublisherError(
+                f"{what}: {shown} is not a number a chart can show",
+                pos,
+                "write a finite number of at most 10^15 in size (.nan and .inf are not numbers); "
+                "for very large amounts choose a larger unit (亿元, not 元)",
             )
         if figure:
             self.numbers.append(Number(value, pos, what))
@@ -217,7 +230,9 @@ class _Reader:
             elif isinstance(cell, str):
                 # numbers inside text cells ("31.26公里") are figures too
                 for match in _CELL_NUMBER.finditer(cell):
-                    self.number(float(match[0]), row.item_pos[j], place)
+                    found = float(match[0])
+                    if math.isfinite(found) and abs(found) <= MAX_MAGNITUDE:  # a long digit string is text
+                        self.number(found, row.item_pos[j], place)
             cells.append("" if cell is None else str(cell))
         return cells
 

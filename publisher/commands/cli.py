@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import re
+import signal
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -20,13 +22,40 @@ def _print_warnings(diagnostics: Diagnostics) -> None:
         click.echo(warning.format(), err=True)
 
 
+class Terminated(BaseException):
+    """``SIGTERM`` arrived: unwinds like Ctrl-C, so that every ``finally`` removes its temporary files."""
+
+
+_MAIN_PID = os.getpid()
+
+
+def _terminate(signum: int, _frame: object) -> None:
+    if os.getpid() != _MAIN_PID:  # a forked worker inherited the handler: it dies as it would have
+        signal.signal(signum, signal.SIG_DFL)
+        os.kill(os.getpid(), signum)
+        return
+    raise Terminated
+
+
 def run_user_command(debug: bool, func: Callable[[], int | None]) -> None:
-    """Run a command body: errors become one clean message and their exit code (:func:`publisher.errors.failure`)."""
+    """Run a command body: errors become one clean message and their exit code (:func:`publisher.errors.failure`).
+
+    Ctrl-C exits 130 and ``SIGTERM`` 143, both after unwinding (temporary files removed on the way out).
+    """
+    global _MAIN_PID
+    _MAIN_PID = os.getpid()
+    try:
+        signal.signal(signal.SIGTERM, _terminate)
+    except ValueError:  # not the main thread (a command run from a test's thread): its caller owns the signals
+        pass
     try:
         code = func() or 0
     except KeyboardInterrupt:
         click.echo("interrupted", err=True)
         sys.exit(130)
+    except Terminated:
+        click.echo("terminated", err=True)
+        sys.exit(143)
     except BrokenPipeError:  # output piped into `head` and closed
         sys.exit(0)
     except Exception as exc:

@@ -15,6 +15,7 @@ imposition) so that the same source gives byte-identical PDFs.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -23,6 +24,7 @@ from pathlib import Path
 
 from ..errors import Pos, PublisherError, did_you_mean
 from ..model import Meta
+from ..units import CSS_LENGTH_HINT, MAX_CSS_LENGTH_MM, absurd_css_lengths
 
 CONFIG_FILE = "publisher.toml"
 """The project configuration file, at the project root."""
@@ -194,10 +196,22 @@ def check_edition(edition: Edition, root: Path, where: Callable[[str], Pos | Non
                     'remove it, or make the edition a PDF (format = "pdf")',
                 )
     for key in ("bleed_mm", "outline_depth", "image_dpi", "jpeg_quality", "min_image_dpi", "max_mb"):
+        if not math.isfinite(getattr(edition, key)):
+            raise PublisherError(
+                f"editions.{edition.name}.{key}: must be a number, not {getattr(edition, key)}",
+                where(key),
+                "TOML's nan and inf are not sizes: write a number",
+            )
         if getattr(edition, key) < 0:
             raise PublisherError(f"editions.{edition.name}.{key}: must not be negative", where(key))
     if edition.bleed_mm > 20:
         raise PublisherError(f"editions.{edition.name}.bleed_mm: at most 20 mm", where("bleed_mm"), "3 mm is usual")
+    for _line, _col, length in absurd_css_lengths(edition.css):
+        raise PublisherError(
+            f"editions.{edition.name}.css: the length {length} is larger than {MAX_CSS_LENGTH_MM // 1000} m",
+            where("css"),
+            CSS_LENGTH_HINT,
+        )
     if edition.jpeg_quality > 95:
         raise PublisherError(f"editions.{edition.name}.jpeg_quality: at most 95", where("jpeg_quality"))
     if edition.marks and not edition.bleed_mm:

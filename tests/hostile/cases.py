@@ -219,6 +219,63 @@ def no_planted_markup(root: Path, outside: Path) -> None:
     assert "甲" in text
 
 
+# ------------------------------------------------------------------------ numbers and labels in charts
+
+
+def chart_values(kind: str, values: str) -> Callable[[Path, Path], list[str]]:
+    def make(root: Path, outside: Path) -> list[str]:
+        spec = f"id: a\ntype: {kind}\ntitle: 甲\nlabels: [甲, 乙]\nvalues: [{values}, 5]\n"
+        project(root, CHART_BODY, files={"source/charts/a.yaml": spec})
+        return ["build", str(root)]
+
+    return make
+
+
+def dollar_labels(root: Path, outside: Path) -> list[str]:
+    spec = 'id: a\ntype: bar\ntitle: 甲\nlabels: ["$5 至 $10", "$\\\\sqrt{x}$"]\nvalues: [3, 5]\n'
+    project(root, CHART_BODY, files={"source/charts/a.yaml": spec})
+    return ["build", str(root), "--strict"]
+
+
+def labels_printed_as_written(root: Path, outside: Path) -> None:
+    text, _ = pdf_text_and_actions(root / "out" / "t.pdf")
+    assert "$5 至 $10" in text and "$\\sqrt{x}$" in text, text
+
+
+def toml_case(toml: str) -> Callable[[Path, Path], list[str]]:
+    def make(root: Path, outside: Path) -> list[str]:
+        project(root, files={"publisher.toml": toml})
+        return ["build", str(root), "--edition", "print"]
+
+    return make
+
+
+def theme_css_page_size(root: Path, outside: Path) -> list[str]:
+    project(root, front=FRONT.replace("name: t", "name: t\ntheme: big"), files={
+        "styles/big/theme.yaml": "extends: report\n",
+        "styles/big/theme.css": "body { color: black; }\n@page { size: 100000000mm 1mm }\n",
+    })  # fmt: skip
+    return ["build", str(root)]
+
+
+# ------------------------------------------------------------------------ leftovers
+
+
+def stale_parts(root: Path, outside: Path) -> list[str]:
+    project(root, files={
+        "out/.t.pdf.4194399.k1ll3d.part": b"%PDF- half of a PDF of a build killed with kill -9",
+        "out/.t.pdf.u2x9vw.part": b"%PDF- a leftover named before names carried the process id",
+        f"out/.t.pdf.{os.getpid()}.alive1.part": b"%PDF- the file of a build running now",
+    })  # fmt: skip
+    return ["build", str(root)]
+
+
+def only_live_parts_kept(root: Path, outside: Path) -> None:
+    left = sorted(p.name for p in (root / "out").iterdir() if p.name.endswith(".part"))
+    assert left == [f".t.pdf.{os.getpid()}.alive1.part"], left
+    assert (root / "out" / "t.pdf").read_bytes().startswith(b"%PDF-")
+
+
 # ------------------------------------------------------------------------ archive PDFs to extract
 
 
@@ -361,4 +418,21 @@ CASES: list[Case] = [
     Case("extract-zip-member-bomb", extract_case(lambda: zip_of({"source/report.md": bytes(600 << 20)})), 1,
          r"^error: '.*in\.pdf': the attached source is too large to unpack$", seconds=90, memory_mib=2048,
          check=nothing_extracted),
+    *(Case(f"chart-{kind}-{name}", chart_values(kind, value), 1,
+           rf"^source/charts/a\.yaml:5:10: error: values\[1\]: {shown} is not a number a chart can show$")
+      for kind in ("bar", "line", "donut", "waffle")
+      for name, value, shown in (("nan", ".nan", "nan"), ("inf", "-.inf", "-inf"))),
+    Case("chart-400-digit-value", chart_values("bar", "9" * 400), 1,
+         r"^source/charts/a\.yaml:5:10: error: values\[1\]: a 400-digit number is not a number a chart can show$"),
+    Case("chart-labels-with-dollars", dollar_labels, 0, r"^$", check=labels_printed_as_written),
+    Case("stale-part-files-of-killed-builds", stale_parts, 0, r"^$", check=only_live_parts_kept),
+    Case("toml-bleed-nan", toml_case("[editions.print]\nbleed_mm = nan\n"), 1,
+         r"^publisher\.toml:2:1: error: editions\.print\.bleed_mm: must be a number, not nan$"),
+    Case("edition-css-font-size-1e30pt", toml_case('[editions.print]\ncss = "body { font-size: 1e30pt }"\n'), 1,
+         r"^publisher\.toml:2:1: error: editions\.print\.css: the length 1e30pt is larger than 10 m$", seconds=30),
+    Case("edition-css-page-100000000mm", toml_case('[editions.print]\ncss = "@page { size: 100000000mm 1mm }"\n'),
+         1, r"^publisher\.toml:2:1: error: editions\.print\.css: the length 100000000mm is larger than 10 m$",
+         seconds=30),
+    Case("theme-css-page-100000000mm", theme_css_page_size, 1,
+         r"^styles/big/theme\.css:2:15: error: the length 100000000mm is larger than 10 m$", seconds=30),
 ]  # fmt: skip
