@@ -9,6 +9,7 @@ tracebacks are only for bugs (or ``--debug``).
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -52,12 +53,12 @@ class PublisherError(Exception):
         self.hint = hint
 
     def format(self) -> str:
-        """The text the CLI prints: ``pos: error: message`` and an indented hint."""
+        """The text the CLI prints: ``pos: error: message`` and an indented hint (control characters escaped)."""
         where = f"{self.pos}: " if self.pos else ""
         text = f"{where}error: {self.message}"
         if self.hint:
             text += f"\n  hint: {self.hint}"
-        return text
+        return printable(text)
 
 
 class EnvironmentProblem(PublisherError):
@@ -79,7 +80,7 @@ class Warning_:
         text = f"{where}warning: {self.message}"
         if self.hint:
             text += f"\n  hint: {self.hint}"
-        return text
+        return printable(text)
 
 
 @dataclass
@@ -109,7 +110,27 @@ def failure(exc: BaseException) -> tuple[int, str]:
     text = (
         f"internal error: {type(exc).__name__}: {exc}\n  hint: run again with --debug for the traceback and report it"
     )
-    return EXIT_INTERNAL, text
+    return EXIT_INTERNAL, printable(text)
+
+
+_UNPRINTABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ufffe\uffff]")
+"""What a message must not send to a terminal as it is: control characters (BEL rings, ESC starts a colour or
+moves the cursor; a NUL), and the bidirectional controls that reorder what follows (RLO, U+202E)."""
+_NAMES = {0: "NUL", 7: "BEL", 8: "BS", 0x1B: "ESC", 0x7F: "DEL", 0x202E: "RLO", 0x202D: "LRO"}
+
+
+def printable(text: str) -> str:
+    """``text`` with every control character shown by name or code (``<NUL>``, ``<ESC>``, ``<U+202E RLO>``):
+    a message echoes the user's input, and that input must not drive the terminal. Line breaks and tabs stay."""
+
+    def shown(match: re.Match[str]) -> str:
+        code = ord(match[0])
+        name = _NAMES.get(code)
+        if code < 0x100:
+            return f"<{name}>" if name else f"<0x{code:02X}>"
+        return f"<U+{code:04X} {name}>" if name else f"<U+{code:04X}>"
+
+    return _UNPRINTABLE.sub(shown, text)
 
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str | None:

@@ -74,22 +74,47 @@ def read_text(root: Path, rel: Path, pos: Pos | None = None, what: str = "file")
         line = data[: exc.start].count(b"\n") + 1
         col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
         guess = _guess_encoding(data)
+        if guess is None:
+            raise PublisherError(
+                f"not UTF-8 text (byte 0x{data[exc.start]:02x})",
+                Pos(rel, line, col),
+                "save it as UTF-8 (in Notepad or WPS: Save As → Encoding: UTF-8)",
+            ) from None
         raise PublisherError(
             f"not UTF-8 text (byte 0x{data[exc.start]:02x}); it looks like {guess}",
             Pos(rel, line, col),
-            f"convert it: iconv -f {guess} -t UTF-8 {rel} -o {rel}.utf8 && mv {rel}.utf8 {rel}",
+            f"convert it: iconv -f {guess.split()[-1]} -t UTF-8 {rel} -o {rel}.utf8 && mv {rel}.utf8 {rel}",
         ) from None
-    return SourceFile(rel, text.replace("\r\n", "\n").replace("\r", "\n"))
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    control = _CONTROL.search(text)
+    if control is not None:
+        line = text.count("\n", 0, control.start()) + 1
+        col = control.start() - text.rfind("\n", 0, control.start())
+        char = control[0]
+        raise PublisherError(
+            f"a control character {_control_name(char)} in the text",
+            Pos(rel, line, col),
+            "remove it: it prints nothing (it comes from a damaged file or a copy from a terminal)",
+        )
+    return SourceFile(rel, text)
 
 
-def _guess_encoding(data: bytes) -> str:
-    for encoding in ("gb18030", "big5", "utf-16"):
-        try:
-            data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-        return encoding.upper()
-    return "a legacy encoding (Latin-1?)"
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+"""Control characters no report text holds (tab, line ends and form feed are text)."""
+_CONTROL_NAMES = {0: "NUL", 7: "BEL", 8: "BS", 0x1B: "ESC", 0x7F: "DEL"}
+
+
+def _control_name(char: str) -> str:
+    code = ord(char)
+    name = _CONTROL_NAMES.get(code)
+    return f"U+{code:04X} ({name})" if name else f"U+{code:04X}"
+
+
+def _guess_encoding(data: bytes) -> str | None:
+    """The encoding ``data`` (not UTF-8) is most likely in, or ``None`` when no guess is safe."""
+    from .importer.reading import decode_legacy_guess
+
+    return decode_legacy_guess(data)
 
 
 def load_source(project: Path, params: Mapping[str, str] | None = None) -> Source:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -463,6 +464,7 @@ def open_docx(path: Path) -> Any:
     """The python-docx document of ``path``; a user error when it is not a Word document."""
     import docx
     from docx.opc.exceptions import PackageNotFoundError
+    from lxml import etree
 
     if not path.is_file():
         raise PublisherError(f"file not found: {path}", hint="check the name and the folder")
@@ -473,6 +475,20 @@ def open_docx(path: Path) -> Any:
         if path.read_bytes()[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
             hint = "this is an old .doc file: open it in Word or WPS and save it as .docx"
         raise PublisherError(f"cannot read the Word document: {exc}", Pos(path), hint) from None
+    except zlib.error:
+        raise PublisherError(
+            "cannot read the Word document: a part of it is damaged (its compressed data does not unpack)",
+            Pos(path),
+            "open it in Word or WPS (they offer to repair it) and save it again as .docx",
+        ) from None
+    except etree.XMLSyntaxError as exc:
+        amplified = "amplification" in str(exc) or "entit" in str(exc).lower()
+        raise PublisherError(
+            "cannot read the Word document: "
+            + ("its XML expands entities without end (an entity bomb)" if amplified else f"its XML is damaged: {exc}"),
+            Pos(path),
+            "a Word document never declares entities: ask for the document again, saved by Word or WPS",
+        ) from None
 
 
 def read_docx(path: Path) -> WordDocument:

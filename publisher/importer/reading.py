@@ -9,6 +9,7 @@ the one whose text has the most common Chinese characters wins.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -88,6 +89,14 @@ def decode(data: bytes, path: Path) -> Decoded:
         return Decoded(_normalise(utf16), "UTF-16")
     if b"\x00" in data:
         raise PublisherError("this is a binary file, not text", Pos(path), "import .txt, .md or .docx files")
+    foreign = foreign_encoding(data)
+    if foreign is not None:
+        raise PublisherError(
+            f"cannot read the text: it looks like {foreign}, not Chinese text in UTF-8, GB18030 or Big5",
+            Pos(path),
+            f"the publisher typesets Chinese reports; if this is one, convert it first: "
+            f"iconv -f {foreign.split()[-1]} -t UTF-8 {path} -o {path.stem}.utf8{path.suffix}",
+        )
     candidates: list[tuple[int, int, str, str]] = []
     for order, (codec, name) in enumerate((("gb18030", "GB18030"), ("cp950", "Big5"), ("big5hkscs", "Big5"))):
         try:
@@ -99,6 +108,50 @@ def decode(data: bytes, path: Path) -> Decoded:
         raise _error(data, first_error, path, "it is neither UTF-8 nor GB18030 nor Big5") from None
     _, _, name, text = max(candidates)
     return Decoded(_normalise(text), name)
+
+
+_KANA = re.compile(r"[\u3040-\u30ff]")
+_HANGUL = re.compile(r"[\uac00-\ud7af]")
+
+
+def foreign_encoding(data: bytes) -> str | None:
+    """``"Japanese in Shift-JIS"`` or ``"Korean in EUC-KR"`` when ``data`` reads as such and not as Chinese
+    (its GB18030 and Big5 readings have few common Chinese characters); else ``None``."""
+    for codec in ("gb18030", "cp950"):
+        try:
+            if _score(data.decode(codec)) > 0:
+                return None
+        except UnicodeDecodeError:
+            continue
+    for codec, name, letters in (("cp932", "Japanese in Shift-JIS", _KANA), ("cp949", "Korean in EUC-KR", _HANGUL)):
+        try:
+            text = data.decode(codec)
+        except UnicodeDecodeError:
+            continue
+        wide = sum(1 for char in text if ord(char) > 0x7F)
+        found = len(letters.findall(text))
+        if found >= 2 and found * 5 >= wide:
+            return name
+    return None
+
+
+def decode_legacy_guess(data: bytes) -> str | None:
+    """The encoding text that is not UTF-8 is in, named for a message (``GB18030``, ``Big5``, ``UTF-16``,
+    ``Japanese in Shift-JIS``, ``Korean in EUC-KR``), or ``None`` when no guess is safe (the bytes decode in
+    none of them, or read as nonsense: a damaged UTF-8 file is not GB18030 because its bytes happen to pair)."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or _bomless_utf16(data) is not None:
+        return "UTF-16"
+    foreign = foreign_encoding(data)
+    if foreign is not None:
+        return foreign
+    found: list[tuple[int, str]] = []
+    for codec, name in (("gb18030", "GB18030"), ("cp950", "Big5")):
+        try:
+            found.append((_score(data.decode(codec)), name))
+        except UnicodeDecodeError:
+            continue
+    best = max(found, default=(0, ""))
+    return best[1] if best[0] > 0 else None
 
 
 def _score(text: str) -> int:

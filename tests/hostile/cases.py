@@ -276,6 +276,79 @@ def only_live_parts_kept(root: Path, outside: Path) -> None:
     assert (root / "out" / "t.pdf").read_bytes().startswith(b"%PDF-")
 
 
+# ------------------------------------------------------------------------ text and messages
+
+
+def source_bytes(body: bytes) -> Callable[[Path, Path], list[str]]:
+    def make(root: Path, outside: Path) -> list[str]:
+        write(root, {"source/report.md": FRONT.encode() + b"\n# \xe4\xb8\x80\n\n" + body})
+        return ["check", str(root)]
+
+    return make
+
+
+def terminal_codes_in_a_name(root: Path, outside: Path) -> list[str]:
+    project(root)
+    return ["check", str(root / "\x1b[2J\x07\u202eevil")]
+
+
+def theme_name_with_rlo(root: Path, outside: Path) -> list[str]:
+    project(root, front=FRONT.replace("name: t", "name: t\ntheme: fdp\u202etxt.exe"))
+    return ["check", str(root)]
+
+
+def import_text(text: str, encoding: str) -> Callable[[Path, Path], list[str]]:
+    def make(root: Path, outside: Path) -> list[str]:
+        (root / "in.md").write_bytes(text.encode(encoding))
+        return ["import", str(root / "in.md"), "-o", str(root / "imported")]
+
+    return make
+
+
+def word_document(root: Path, damage: Callable[[str, bytes], bytes]) -> list[str]:
+    """A Word document made by python-docx, each part passed through ``damage(name, data)``."""
+    import io
+    import zipfile
+
+    import docx
+
+    made = io.BytesIO()
+    document = docx.Document()
+    document.add_heading("一", 1)
+    document.add_paragraph("正文。")
+    document.save(made)
+    with zipfile.ZipFile(made) as source, zipfile.ZipFile(root / "in.docx", "w", zipfile.ZIP_DEFLATED) as out:
+        for name in source.namelist():
+            out.writestr(name, damage(name, source.read(name)))
+    return ["import", str(root / "in.docx"), "-o", str(root / "imported")]
+
+
+ENTITY_BOMB = (
+    '<?xml version="1.0"?><!DOCTYPE d [<!ENTITY a0 "lol">'
+    + "".join(f'<!ENTITY a{i} "{f"&a{i - 1};" * 10}">' for i in range(1, 10))
+    + ']><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+    "<w:body><w:p><w:r><w:t>&a9;</w:t></w:r></w:p></w:body></w:document>"
+).encode()
+
+
+def docx_entity_bomb(root: Path, outside: Path) -> list[str]:
+    return word_document(root, lambda name, data: ENTITY_BOMB if name == "word/document.xml" else data)
+
+
+def docx_corrupt_deflate(root: Path, outside: Path) -> list[str]:
+    args = word_document(root, lambda name, data: data)
+    packed = bytearray((root / "in.docx").read_bytes())
+    start = packed.index(b"word/document.xml") + len("word/document.xml")
+    for i in range(start + 20, start + 60):
+        packed[i] ^= 0x5A
+    (root / "in.docx").write_bytes(bytes(packed))
+    return args
+
+
+def nothing_imported(root: Path, outside: Path) -> None:
+    assert not (root / "imported").exists()
+
+
 # ------------------------------------------------------------------------ archive PDFs to extract
 
 
@@ -425,6 +498,29 @@ CASES: list[Case] = [
     Case("chart-400-digit-value", chart_values("bar", "9" * 400), 1,
          r"^source/charts/a\.yaml:5:10: error: values\[1\]: a 400-digit number is not a number a chart can show$"),
     Case("chart-labels-with-dollars", dollar_labels, 0, r"^$", check=labels_printed_as_written),
+    Case("source-with-a-nul-byte", source_bytes(b"\xe6\xad\xa3\x00\xe6\x96\x87\n"), 1,
+         r"^source/report\.md:8:2: error: a control character U\+0000 \(NUL\) in the text$"),
+    Case("source-with-bel-and-esc", source_bytes(b"\x1b[31m\x07\n"), 1,
+         r"^source/report\.md:8:1: error: a control character U\+001B \(ESC\) in the text$"),
+    Case("source-with-a-utf8-surrogate", source_bytes(b"\xe6\xad\xa3\xed\xa0\x80\n"), 1,
+         r"^source/report\.md:8:4: error: not UTF-8 text \(byte 0xed\)$"),
+    Case("terminal-codes-in-a-folder-name", terminal_codes_in_a_name, 1,
+         r"^error: project folder '.*<ESC>\[2J<BEL><U\+202E RLO>evil' does not exist$"),
+    Case("rlo-in-a-theme-name", theme_name_with_rlo, 1, r"^source/report\.md:4:8: error: .*fdp<U\+202E RLO>txt\.exe"),
+    Case("import-shift-jis", import_text("# 報告\n\n日本語の文章です。ありがとうございます。\n", "shift_jis"), 1,
+         r"in\.md:1:1: error: cannot read the text: it looks like Japanese in Shift-JIS, not Chinese text",
+         check=nothing_imported),
+    Case("import-euc-kr", import_text("# 보고서\n\n한국어 문장입니다. 감사합니다.\n", "euc_kr"), 1,
+         r"in\.md:1:1: error: cannot read the text: it looks like Korean in EUC-KR, not Chinese text",
+         check=nothing_imported),
+    Case("import-gbk-still-works", import_text("# 工作报告\n\n我们完成了全年工作。\n", "gbk"), 0,
+         r"^import: read in\.md: Markdown \(GB18030\), language zh-CN$"),
+    Case("import-docx-entity-bomb", docx_entity_bomb, 1,
+         r"in\.docx:1:1: error: cannot read the Word document: its XML expands entities without end",
+         check=nothing_imported),
+    Case("import-docx-corrupt-deflate", docx_corrupt_deflate, 1,
+         r"in\.docx:1:1: error: cannot read the Word document: a part of it is damaged",
+         check=nothing_imported),
     Case("stale-part-files-of-killed-builds", stale_parts, 0, r"^$", check=only_live_parts_kept),
     Case("toml-bleed-nan", toml_case("[editions.print]\nbleed_mm = nan\n"), 1,
          r"^publisher\.toml:2:1: error: editions\.print\.bleed_mm: must be a number, not nan$"),
