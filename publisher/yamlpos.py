@@ -15,6 +15,11 @@ import yaml
 
 from .errors import Pos, PublisherError
 
+MAX_DEPTH = 64
+"""Collections nested deeper than this are refused (a chart or a front matter needs a handful)."""
+MAX_ALIAS_VALUES = 10_000
+"""How many values all the aliases (``*name``) of one document may stand for together, anchors and merges included."""
+
 
 class YMap(dict[str, Any]):
     """A YAML mapping with positions."""
@@ -41,9 +46,59 @@ def _mark_pos(mark: yaml.Mark | None, path: Path, first_line: int) -> Pos:
     return Pos(path, mark.line + first_line, mark.column + 1)
 
 
+class _BoundedLoader(yaml.SafeLoader):
+    """A safe loader that counts what aliases expand to and how deep collections nest, and stops early.
+
+    An alias is a reference, but every later stage walks the document as a tree: nine levels of nine
+    aliases (a few hundred bytes) stand for 9**9 values. Each node's size (the values it stands for,
+    aliases expanded) is known once it is composed, so the whole cost is counted while composing.
+    """
+
+    def __init__(self, text: str, path: Path, first_line: int):
+        super().__init__(text)
+        self.where = (path, first_line)
+        self.depth = 0
+        self.alias_values = 0
+        self.sizes: dict[int, int] = {}
+
+    def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()  # type: ignore[no-untyped-call]
+            anchored = self.anchors.get(event.anchor)
+            if anchored is not None:
+                self.alias_values += self.sizes.get(id(anchored), 1)
+                if self.alias_values > MAX_ALIAS_VALUES:
+                    raise PublisherError(
+                        f"YAML aliases stand for more than {MAX_ALIAS_VALUES:,} values",
+                        _mark_pos(event.start_mark, *self.where),
+                        "write the values out, or use fewer aliases (`*name`) of large anchors (`&name`)",
+                    )
+            return super().compose_node(parent, index)
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise PublisherError(
+                f"YAML nested more than {MAX_DEPTH} levels deep",
+                _mark_pos(self.peek_event().start_mark, *self.where),  # type: ignore[no-untyped-call]
+                "a chart or a front matter needs a few levels: flatten the lists and mappings",
+            )
+        node = super().compose_node(parent, index)
+        self.depth -= 1
+        if isinstance(node, yaml.SequenceNode):
+            self.sizes[id(node)] = 1 + sum(self.sizes.get(id(child), 1) for child in node.value)
+        elif isinstance(node, yaml.MappingNode):
+            self.sizes[id(node)] = 1 + sum(
+                self.sizes.get(id(key), 1) + self.sizes.get(id(value), 1) for key, value in node.value
+            )
+        return node
+
+
 def load(text: str, path: Path, first_line: int = 1) -> Any:
-    """Parse one YAML document safely; ``first_line`` is where ``text`` starts in ``path``."""
-    loader = yaml.SafeLoader(text)
+    """Parse one YAML document safely; ``first_line`` is where ``text`` starts in ``path``.
+
+    Aliases may stand for :data:`MAX_ALIAS_VALUES` values in all and collections nest
+    :data:`MAX_DEPTH` deep: beyond either, a :class:`PublisherError` at the alias or the collection.
+    """
+    loader = _BoundedLoader(text, path, first_line)
     try:
         node = loader.get_single_node()
         if node is None:

@@ -443,6 +443,33 @@ def extracted_template_is_named(root: Path, outside: Path) -> None:
     assert (root / "styles" / "mine" / "templates" / "cover.html.j2").exists()
 
 
+# ------------------------------------------------------------------------------- bounded resources
+
+
+def alias_bomb(levels: int) -> str:
+    """``levels`` levels of nine aliases each: a few hundred bytes that stand for 9**levels values."""
+    names = "abcdefghijklmnop"
+    lines = ["a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]"]
+    for level in range(1, levels):
+        lines.append(f"{names[level]}: &{names[level]} [" + ", ".join([f"*{names[level - 1]}"] * 9) + "]")
+    return "\n".join(lines) + "\n"
+
+
+def chart_spec_alias_bomb(root: Path, outside: Path) -> list[str]:
+    project(root, CHART_BODY, files={"source/charts/a.yaml": BAR + alias_bomb(9)})
+    return ["check", str(root)]
+
+
+def front_matter_alias_bomb(root: Path, outside: Path) -> list[str]:
+    project(root, front=FRONT.replace("name: t\n", "name: t\n" + alias_bomb(9)))
+    return ["build", str(root)]
+
+
+def front_matter_nested_deep(root: Path, outside: Path) -> list[str]:
+    project(root, front=FRONT.replace("name: t\n", "name: t\nx: " + "[" * 20_000 + "]" * 20_000 + "\n"))
+    return ["check", str(root)]
+
+
 CASES: list[Case] = [
     Case("template-runs-code", template_runs_code, 1,
          r"^styles/report/templates/cover\.html\.j2:1:1: error: template: refused: access to attribute '__init__'"),
@@ -531,4 +558,12 @@ CASES: list[Case] = [
          seconds=30),
     Case("theme-css-page-100000000mm", theme_css_page_size, 1,
          r"^styles/big/theme\.css:2:15: error: the length 100000000mm is larger than 10 m$", seconds=30),
+    Case("chart-spec-alias-bomb", chart_spec_alias_bomb, 1,
+         r"^source/charts/a\.yaml:10:8: error: YAML aliases stand for more than 10,000 values$",
+         seconds=20, memory_mib=768),
+    Case("front-matter-alias-bomb", front_matter_alias_bomb, 1,
+         r"^source/report\.md:8:8: error: YAML aliases stand for more than 10,000 values$",
+         seconds=20, memory_mib=768),
+    Case("front-matter-nested-deep", front_matter_nested_deep, 1,
+         r"^source/report\.md:4:67: error: YAML nested more than 64 levels deep$", seconds=20, memory_mib=768),
 ]  # fmt: skip
