@@ -27,6 +27,7 @@ from mdit_py_plugins.footnote import footnote_plugin
 
 from .errors import Diagnostics, Pos, PublisherError, did_you_mean
 from .i18n import labels
+from .limits import check_tokens
 from .model import (
     Block,
     Code,
@@ -61,6 +62,7 @@ TABLE_SCHEME = "table:"
 _RAW_HTML = re.compile(r"<(?:!--|/?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>)")
 _ATTRIBUTES = re.compile(r"\s*\{([^{}]*)\}\s*$")
 _ATTRIBUTE = re.compile(r"""#([^\s{}]+)|\.([\w-]+)|([\w-]+)=(?:"([^"]*)"|'([^']*)'|(\S+))|([\w-]+)|(\S+)""")
+_NOTE_DEFINITION = re.compile(r"\s*\[\^([^\]\s]+)\]:")
 CAPTION_MARK = ": "
 """A paragraph starting with this right before or after a pipe table is its caption."""
 NOTE_LEADS = ("注：", "注:", "注", "资料来源：", "资料来源:", "数据来源：", "数据来源:", "来源：", "说明：",
@@ -129,6 +131,7 @@ class _Builder:
         self.footnotes: dict[str, Footnote] = {}
         self.words = labels(source.meta.lang)
         self.appendices: list[Heading] = []
+        self._note_lines_index: dict[str, int] | None = None
 
     def pos(self, node: SyntaxTreeNode, needle: str | None = None) -> Pos:
         """Position of a block node (its first line), at ``needle`` if given."""
@@ -324,10 +327,18 @@ class _Builder:
                     content.append(LineBreak())
                 content.extend(self.inlines(child.children[0], child))
         number = self.footnote_numbers.get(label, 0)
-        marker = f"[^{label}]:"
-        line = next((i for i, text in enumerate(self.lines) if text.lstrip().startswith(marker)), 0)
-        pos = Pos(self.path, line + self.source.body_line, 1)
+        pos = Pos(self.path, self._note_line(label) + self.source.body_line, 1)
         self.footnotes[label] = Footnote(label, number, content, pos)
+
+    def _note_line(self, label: str) -> int:
+        """The line where ``[^label]:`` is defined (its first definition), from one scan of the body."""
+        if self._note_lines_index is None:
+            self._note_lines_index = {}
+            for index, text in enumerate(self.lines):
+                match = _NOTE_DEFINITION.match(text)
+                if match:
+                    self._note_lines_index.setdefault(match[1], index)
+        return self._note_lines_index.get(label, 0)
 
     def _link_pos(self, block: SyntaxTreeNode, href: str) -> Pos:
         """Where the address of a link is written (its block's line when it is not found as parsed)."""
@@ -470,7 +481,9 @@ def _numbered(blocks: list[Block]) -> list[Block]:
 def build_model(source: Source, diagnostics: Diagnostics) -> Document:
     """Parse the body of ``source`` into a document with numbered headings and figures."""
     builder = _Builder(source, diagnostics)
-    tree = SyntaxTreeNode(markdown_parser().parse(source.body))
+    tokens = markdown_parser().parse(source.body)
+    check_tokens(tokens, source.main.path, source.body_line)
+    tree = SyntaxTreeNode(tokens)
     blocks = builder.blocks(tree.children)
     # Footnote numbers are known only after the text was read.
     footnotes = {}

@@ -470,6 +470,44 @@ def front_matter_nested_deep(root: Path, outside: Path) -> list[str]:
     return ["check", str(root)]
 
 
+def many_footnotes(root: Path, outside: Path) -> list[str]:
+    notes = range(8_000)
+    project(
+        root,
+        "# 一\n\n" + "".join(f"正文{i}[^n{i}]。\n\n" for i in notes) + "".join(f"[^n{i}]: 注{i}。\n" for i in notes),
+    )
+    return ["check", str(root)]
+
+
+def too_many_headings(root: Path, outside: Path) -> list[str]:
+    project(root, "# 一\n\n" + "".join(f"## 节{i}\n\n" for i in range(5_000)))
+    return ["check", str(root)]
+
+
+def too_many_footnotes(root: Path, outside: Path) -> list[str]:
+    notes = range(10_001)
+    project(
+        root,
+        "# 一\n\n正文" + "".join(f"[^n{i}]" for i in notes) + "。\n\n" + "".join(f"[^n{i}]: 注。\n" for i in notes),
+    )
+    return ["check", str(root)]
+
+
+def long_paragraph(root: Path, outside: Path) -> list[str]:
+    project(root, "# 一\n\n正文" + "*" * 200_000 + "\n")
+    return ["check", str(root)]
+
+
+def deep_emphasis(root: Path, outside: Path) -> list[str]:
+    project(root, "# 一\n\n正文" + "*" * 40_000 + "x" + "*" * 40_000 + "\n")
+    return ["check", str(root)]
+
+
+def long_table(root: Path, outside: Path) -> list[str]:
+    project(root, "# 一\n\n| 甲 | 乙 |\n|---|---|\n" + "| 1 | 2 |\n" * 5_001)
+    return ["check", str(root)]
+
+
 CASES: list[Case] = [
     Case("template-runs-code", template_runs_code, 1,
          r"^styles/report/templates/cover\.html\.j2:1:1: error: template: refused: access to attribute '__init__'"),
@@ -486,7 +524,8 @@ CASES: list[Case] = [
     Case("fix-through-dangling-bak", fix_through_dangling_bak, 0, r"^$", check=fix_kept_crlf_and_mode),
     Case("out-symlink-out", out_symlink_out, 1,
          r"^error: cache folder 'out/\.cache' is outside the project \(the symlink 'out' points out of it\)$"),
-    Case("theme-is-a-path", theme_is_a_path, 1, r"^source/report\.md:4:8: error: theme '.*' is not a theme name$"),
+    Case("theme-is-a-path", theme_is_a_path, 1,
+         r"^source/report\.md:4:8: error: theme '.*' is not a theme name$"),
     Case("theme-folder-symlink-out", theme_folder_symlink_out, 1,
          r"^error: theme folder 'styles/mine' is outside the project \(the symlink 'styles/mine' points out of it\)"),
     Case("template-symlink-out", template_symlink_out, 1,
@@ -566,4 +605,21 @@ CASES: list[Case] = [
          seconds=20, memory_mib=768),
     Case("front-matter-nested-deep", front_matter_nested_deep, 1,
          r"^source/report\.md:4:67: error: YAML nested more than 64 levels deep$", seconds=20, memory_mib=768),
+    Case("eight-thousand-footnotes", many_footnotes, 0, r"^$",
+         seconds=60, memory_mib=1024),
+    Case("too-many-headings", too_many_headings, 1,
+         r"^source/report\.md:\d+:1: error: more than 5,000 headings in one document$",
+         seconds=60, memory_mib=1024),
+    Case("too-many-footnotes", too_many_footnotes, 1,
+         r"^source/report\.md:\d+:1: error: more than 10,000 footnotes in one document$",
+         seconds=60, memory_mib=1024),
+    Case("long-paragraph", long_paragraph, 1,
+         r"^source/report\.md:8:1: error: more than 100,000 characters in one paragraph$",
+         seconds=60, memory_mib=1024),
+    Case("deep-emphasis", deep_emphasis, 1,
+         r"^source/report\.md:8:1: error: more than 32 levels of nesting \(lists, quotes, emphasis, links\)$",
+         seconds=60, memory_mib=1024),
+    Case("long-table", long_table, 1,
+         r"^source/report\.md:\d+:1: error: more than 5,000 rows in one table$",
+         seconds=60, memory_mib=1024),
 ]  # fmt: skip

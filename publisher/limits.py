@@ -1,0 +1,64 @@
+"""Limits on what one document may hold, so a hostile or broken source ends in a clear error, not a hang.
+
+A yearly work report has a few dozen headings, a few dozen notes, paragraphs of a few hundred
+characters and tables of a few hundred rows. Each limit below is far above that and far below
+what makes the typesetter run for minutes or out of memory; README "Security" lists them (with
+the YAML limits of :mod:`publisher.yamlpos` and the chart limits).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from markdown_it.token import Token
+
+from .errors import Pos, PublisherError
+
+MAX_HEADINGS = 5_000
+MAX_FOOTNOTES = 10_000
+MAX_PARAGRAPH_CHARS = 100_000
+MAX_TABLE_ROWS = 5_000
+MAX_NESTING = 32
+"""Lists, quotes, emphasis and links inside one another, counted together."""
+
+
+def check_tokens(tokens: list[Token], path: Path, body_line: int) -> None:
+    """Raise a :class:`PublisherError` at the first place where the parsed body passes one of the limits."""
+    headings = footnotes = rows = 0
+    line = 0
+    for index, token in enumerate(tokens):
+        if token.map:
+            line = token.map[0]
+        where = Pos(path, line + body_line, 1)
+        if token.type == "heading_open":
+            headings += 1
+            _at_most(headings, MAX_HEADINGS, "headings in one document", where, "split the report into parts")
+        elif token.type == "footnote_open":  # a definition, moved to the end by the footnote plugin
+            footnotes += 1
+            following = tokens[index + 1].map if index + 1 < len(tokens) else None
+            where = Pos(path, following[0] + body_line, 1) if following else where
+            _at_most(footnotes, MAX_FOOTNOTES, "footnotes in one document", where, "split the report into parts")
+        elif token.type == "table_open":
+            rows = 0
+        elif token.type == "tr_open":
+            rows += 1
+            _at_most(rows, MAX_TABLE_ROWS, "rows in one table", where, "split the table, or print it as an annex")
+        elif token.type == "inline" and index and tokens[index - 1].type == "paragraph_open":
+            _at_most(
+                len(token.content), MAX_PARAGRAPH_CHARS, "characters in one paragraph", where,
+                "a paragraph ends at a blank line: put one between paragraphs",
+            )  # fmt: skip
+        depth = token.level
+        for child in token.children or ():
+            depth += child.nesting
+            _at_most(
+                depth + (child.nesting < 0), MAX_NESTING, "levels of nesting (lists, quotes, emphasis, links)",
+                where, "emphasis marks (* and _) that are meant as text need a backslash: \\*",
+            )  # fmt: skip
+        _at_most(token.level, MAX_NESTING, "levels of nesting (lists, quotes, emphasis, links)", where,
+                 "flatten the lists and quotes")  # fmt: skip
+
+
+def _at_most(count: int, limit: int, what: str, where: Pos, hint: str) -> None:
+    if count > limit:
+        raise PublisherError(f"more than {limit:,} {what}", where, hint)
