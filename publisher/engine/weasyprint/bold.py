@@ -14,6 +14,7 @@ as a bold weight would. Advances do not change, so the layout is the same;
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from typing import Any
 
@@ -23,14 +24,11 @@ BOLD = 600
 """CSS weights from this one up are bold; a face whose own weight (OS/2 ``usWeightClass``) is below it is not."""
 FILL_STROKE = 2
 """PDF text rendering mode: fill, then stroke."""
-_installed = False
 
 
+@functools.cache
 def install() -> None:
     """Wrap WeasyPrint's ``draw_first_line`` (idempotent)."""
-    global _installed
-    if _installed:
-        return
     from weasyprint.draw import text
 
     from . import require
@@ -48,7 +46,6 @@ def install() -> None:
             bold.finish()
 
     text.draw_first_line = draw_first_line
-    _installed = True
 
 
 def face_weight(font: Any) -> int:

@@ -17,6 +17,7 @@ the engine's version gate, :func:`publisher.engine.weasyprint.require`):
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -27,14 +28,11 @@ AUTOSPACE_CLASSES = ("aut-l", "aut-r")
 _NOT_EXPANDED = "\u2014\u2026\u2015"
 _EXPANDABLE = re.compile(f"(?:(?![{_NOT_EXPANDED}])[ {HAN}{CJK_PUNCT}\u3040-\u30ff])+")
 """Runs of characters that take inter-character spacing: spaces and CJK, but not inside ——/……."""
-_installed = False
 
 
+@functools.cache
 def install() -> None:
     """Replace WeasyPrint's ``justify_line`` and wrap ``text_align`` and ``Layout.set_text`` (idempotent)."""
-    global _installed
-    if _installed:
-        return
     from weasyprint.layout import inline
     from weasyprint.text import line_break
 
@@ -62,7 +60,6 @@ def install() -> None:
     inline.justify_line = justify_line
     inline.text_align = text_align
     line_break.Layout.set_text = set_text
-    _installed = True
 
 
 # ---------------------------------------------------------------- justification

@@ -16,6 +16,7 @@ theme's rule).
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from typing import Any
 
@@ -23,14 +24,11 @@ CONTINUED_CLASS = "table-continued"
 """The class of the header row shown only on a table's continuation."""
 SHOW_CONTINUED = f"tr.{CONTINUED_CLASS} {{ display: table-row !important; }}"
 """The stylesheet the patched writer adds, so the row is laid out at all."""
-_installed = False
 
 
+@functools.cache
 def install() -> None:
     """Wrap WeasyPrint's ``table_layout`` where the block layout calls it (idempotent)."""
-    global _installed
-    if _installed:
-        return
     from weasyprint.layout import block
 
     from . import require
@@ -61,7 +59,6 @@ def install() -> None:
             table.children = children
 
     block.table_layout = table_layout
-    _installed = True
 
 
 def _continued(row: Any) -> bool:
