@@ -20,6 +20,10 @@ MAX_PARAGRAPH_CHARS = 100_000
 MAX_TABLE_ROWS = 5_000
 MAX_NESTING = 32
 """Lists, quotes, emphasis and links inside one another, counted together."""
+MAX_CHART_ENTRIES = 500
+"""Entries of one list in a chart spec (labels, values, rows, series, cards) and rows of its CSV data."""
+MAX_CHART_VALUES = 5_000
+"""Values of one chart over all its series, rows and cells (500 series of 500 values is 250,000 bars)."""
 
 
 def check_tokens(tokens: list[Token], path: Path, body_line: int) -> None:

@@ -27,6 +27,7 @@ from typing import Any
 
 from .. import yamlpos
 from ..errors import Pos, PublisherError, did_you_mean
+from ..limits import MAX_CHART_ENTRIES, MAX_CHART_VALUES
 from ..params import substitute
 from ..source import read_text
 
@@ -35,7 +36,7 @@ if typing.TYPE_CHECKING:
 
 CHARTS_DIR = Path("source") / "charts"
 DATA_DIR = Path("source") / "data"
-MAX_DATA_POINTS = 500
+MAX_DATA_POINTS = MAX_CHART_ENTRIES
 
 NOT_PRINTED: Mapping[str, object] = {"printed": False}
 """Field metadata: a text field that is not printed (not glyph-checked)."""
@@ -145,6 +146,17 @@ class _Reader:
 
     def __init__(self) -> None:
         self.numbers: list[Number] = []
+        self.values = 0
+
+    def tally(self, pos: Pos) -> None:
+        """Count one value (a number or a cell): a chart holds at most :data:`MAX_CHART_VALUES`."""
+        self.values += 1
+        if self.values > MAX_CHART_VALUES:
+            raise PublisherError(
+                f"more than {MAX_CHART_VALUES:,} values in one chart (over all its series, rows and cells)",
+                pos,
+                "a chart of a report shows a few dozen values: split it, or print the data as a table",
+            )
 
     def number(self, value: Any, pos: Pos, what: str, figure: bool = True) -> float:
         if isinstance(value, bool) or not isinstance(value, int | float):
@@ -161,6 +173,7 @@ class _Reader:
                 "write a finite number of at most 10^15 in size (.nan and .inf are not numbers); "
                 "for very large amounts choose a larger unit (亿元, not 元)",
             )
+        self.tally(pos)
         if figure:
             self.numbers.append(Number(value, pos, what))
         return value
@@ -228,6 +241,7 @@ class _Reader:
             if isinstance(cell, int | float) and not isinstance(cell, bool):
                 self.number(cell, row.item_pos[j], place)
             elif isinstance(cell, str):
+                self.tally(row.item_pos[j])
                 # numbers inside text cells ("31.26公里") are figures too
                 for match in _CELL_NUMBER.finditer(cell):
                     found = float(match[0])
