@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .editions import Edition
-from .errors import Diagnostics, PublisherError
+from .errors import Diagnostics, Pos, PublisherError
 from .options import BuildOptions
 
 if typing.TYPE_CHECKING:
@@ -203,6 +203,8 @@ def check(
     an open substitute face. ``fix=True`` writes the typography corrections
     into the source, keeping a backup.
     """
+    from .charts.crosscheck import stated_numbers
+    from .charts.fit import check_fit
     from .parse import build_model
     from .pipeline import build as run_build
     from .pipeline import prepare
@@ -220,6 +222,9 @@ def check(
         prepared.numbers_checked,
         unreferred=list(prepared.unreferred),
     )
+    source = prepared.source
+    stated = stated_numbers(source.body, Pos(source.main.path), source.body_line)
+    check_fit(prepared.specs.values(), stated, prepared.diagnostics)
     if prepared.document.meta.lang.startswith("zh"):
         # the text as written: the build's walk over the text nodes, before its normalisation
         source = prepared.source

@@ -127,7 +127,7 @@ def test_charts_are_vector_with_text(sample: Sample) -> None:
     for page in reader.pages:
         assert not page.images, "charts must be vector drawings, not images"
     text = "".join(sample.text_by_page)
-    for label in ("物业小区党组织", "新建污水管网", "31.26", "单位：亩", "2022年目标"):
+    for label in ("物业小区党组织", "新建污水管网", "31.26", "单位：万人次", "老旧小区改造工程"):
         assert label in text
 
 

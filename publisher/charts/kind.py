@@ -90,6 +90,8 @@ class Kind(Generic[D]):
     """An HTML kind's template (``charts/NAME.html.j2``); empty for a kind drawn as SVG."""
     marks: str = ""
     """Characters the kind prints besides the spec's text and numbers (▲, /, %…): glyph-checked too."""
+    whole: bool = False
+    """Whether it shows parts of one whole (donut, waffle, stacked): ``publisher check`` wants the whole stated."""
 
     def check(self, spec: ChartSpec, data: D) -> None:
         """Raise a positioned :class:`~publisher.errors.PublisherError` for what the types do not catch."""

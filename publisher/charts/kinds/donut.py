@@ -17,6 +17,7 @@ class Donut(Kind[Values]):
 
     name = "donut"
     data = Values
+    whole = True
 
     def check(self, spec: ChartSpec, data: Values) -> None:
         data.no_negatives(spec)

@@ -15,6 +15,7 @@ class Stacked(Kind[SeriesValues]):
 
     name = "stacked"
     data = SeriesValues
+    whole = True
 
     def draw(self, spec: ChartSpec, data: SeriesValues, style: ChartStyle) -> Drawing:
         with figure(spec, style) as (fig, ax):

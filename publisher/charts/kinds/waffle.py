@@ -21,6 +21,7 @@ class Waffle(Kind[Values]):
 
     name = "waffle"
     data = Values
+    whole = True
 
     def check(self, spec: ChartSpec, data: Values) -> None:
         data.no_negatives(spec)
