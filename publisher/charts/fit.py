@@ -86,7 +86,7 @@ def _one_unit(
     others = [(number, found) for number, found in known if scale not in found]
     if not others:
         return
-    number, found = others[0]
+    number = others[0][0]
     shown = ", ".join(f"{format_number(n.value)} {'/'.join(sorted(f))}" for n, f in others[:4])
     diagnostics.warn(
         f"chart '{spec.id}': one value scale in different units: the text states {shown}, "
