@@ -280,7 +280,7 @@ def test_meeting_is_tagged_pdf_ua(built: Built) -> None:
                 if isinstance(kid, pikepdf.Dictionary):
                     todo.append(kid)
         assert kinds["/H1"] >= 2 and kinds["/H2"] >= 10 and kinds["/Link"] >= 12
-        assert kinds["/Figure"] >= 10
+        assert kinds["/Figure"] >= 8  # every drawn chart of the sample
         assert headers and all("/Scope" in h.A for h in headers)
 
 
