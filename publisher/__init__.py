@@ -9,6 +9,7 @@ The public API (``docs/api.md``)::
     report = publisher.check("reports/2021")
     imported = publisher.import_report("报告.docx", "reports/2022")
     edits = publisher.update_from_word("reports/2021", "改过的.docx", write=True)
+    project = publisher.extract("report-archive.pdf", "reports/2021-back")
 
 The command line (:mod:`publisher.commands.cli`) calls these and nothing else.
 """
@@ -19,11 +20,13 @@ import typing
 
 from .api import (
     CheckResult,
+    Settings,
     ThemeCheck,
     build,
     build_editions,
     build_with,
     check,
+    extract,
     import_report,
     restore_from_word,
     update_from_word,
@@ -65,6 +68,7 @@ __all__ = [
     "ImportReport",
     "Pos",
     "PublisherError",
+    "Settings",
     "ThemeCheck",
     "WordUpdate",
     "__version__",
@@ -72,6 +76,7 @@ __all__ = [
     "build_editions",
     "build_with",
     "check",
+    "extract",
     "import_report",
     "restore_from_word",
     "update_from_word",

@@ -14,6 +14,7 @@ import typing
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Unpack
 
 from .editions import Edition
 from .errors import Diagnostics, Pos, PublisherError
@@ -21,6 +22,7 @@ from .options import BuildOptions
 
 if typing.TYPE_CHECKING:
     from .checks import Rule
+    from .editions.archive import Extracted
     from .importer import ImportReport, WordUpdate
     from .numbering import Target
     from .output import Writer
@@ -30,69 +32,65 @@ if typing.TYPE_CHECKING:
 Progress = Callable[[str], None]
 
 
-def _options(
-    project: str | Path,
-    theme: str | None = None,
-    output: str | Path | None = None,
-    strict: bool = False,
-    cache: bool = True,
-    cache_dir: str | Path | None = None,
-    allow_remote: bool = False,
-    allow_missing_glyphs: bool = False,
-    jobs: int | None = None,
-    params: Mapping[str, object] | None = None,
-) -> BuildOptions:
+class Settings(typing.TypedDict, total=False):
+    """The build options a caller of :func:`build`, :func:`build_editions` and :func:`check` may give."""
+
+    theme: str | None
+    """Theme name (default: the front matter's ``theme``, else ``report``)."""
+    output: str | Path | None
+    """The file (``.pdf``, ``.docx``) or folder to write (default ``PROJECT/out/``)."""
+    strict: bool
+    """The first warning is the error, before anything is written."""
+    cache: bool
+    """Reuse drawn charts and font subsets (default ``True``)."""
+    cache_dir: str | Path | None
+    """Where they are kept (default ``PROJECT/out/.cache``)."""
+    allow_remote: bool
+    """Allow http(s) images and resources."""
+    allow_missing_glyphs: bool
+    """Warn instead of failing on characters no font has."""
+    jobs: int | None
+    """Processes that lay out a long report (default two on a machine with two cores; 1 for this process only)."""
+    params: Mapping[str, object] | None
+    """Values of the report's parameters (docs/batch.md)."""
+
+
+def _options(project: str | Path, settings: Settings) -> BuildOptions:
+    """The one place where the API's keyword arguments become :class:`~publisher.options.BuildOptions`."""
+    output = settings.get("output")
+    cache_dir = settings.get("cache_dir")
     return BuildOptions(
         project=Path(project),
         output=None if output is None else Path(output),
-        theme=theme,
-        strict=strict,
-        cache=cache,
+        theme=settings.get("theme"),
+        strict=settings.get("strict", False),
+        cache=settings.get("cache", True),
         cache_dir=None if cache_dir is None else Path(cache_dir),
-        allow_remote=allow_remote,
-        allow_missing_glyphs=allow_missing_glyphs,
-        jobs=jobs,
-        params=tuple((str(k), str(v)) for k, v in (params or {}).items()),
+        allow_remote=settings.get("allow_remote", False),
+        allow_missing_glyphs=settings.get("allow_missing_glyphs", False),
+        jobs=settings.get("jobs"),
+        params=tuple((str(k), str(v)) for k, v in (settings.get("params") or {}).items()),
     )
 
 
 def build(
     project: str | Path = ".",
     *,
-    theme: str | None = None,
     edition: str | Edition | None = None,
-    output: str | Path | None = None,
-    strict: bool = False,
-    cache: bool = True,
-    cache_dir: str | Path | None = None,
-    allow_remote: bool = False,
-    allow_missing_glyphs: bool = False,
     writer: Writer | None = None,
     progress: Progress | None = None,
-    jobs: int | None = None,
-    params: Mapping[str, object] | None = None,
+    **settings: Unpack[Settings],
 ) -> BuildResult:
     """Build the report in ``project`` into ``PROJECT/out/<name>.pdf`` (or ``output``).
 
     ``edition`` is an edition's name (built in, or from ``publisher.toml``) or
     an :class:`~publisher.editions.Edition`. Keep one ``writer``
     (:func:`publisher.output.make_writer`) to rebuild cheaply in one process.
-    ``jobs``: processes that lay out a long report (default two on a machine
-    with two cores; 1 for this process only). ``params``: values of the
-    report's parameters (docs/batch.md).
+    The other keywords are :class:`Settings`: ``theme``, ``output``,
+    ``strict``, ``cache``, ``cache_dir``, ``allow_remote``,
+    ``allow_missing_glyphs``, ``jobs``, ``params``.
     """
-    options = _options(
-        project,
-        theme=theme,
-        output=output,
-        strict=strict,
-        cache=cache,
-        cache_dir=cache_dir,
-        allow_remote=allow_remote,
-        allow_missing_glyphs=allow_missing_glyphs,
-        jobs=jobs,
-        params=params,
-    )
+    options = _options(project, settings)
     if isinstance(edition, str):
         from .pipeline import project_editions
 
@@ -112,34 +110,18 @@ def build_editions(
     project: str | Path = ".",
     editions: Sequence[str] | None = None,
     *,
-    theme: str | None = None,
-    output: str | Path | None = None,
-    strict: bool = False,
-    cache: bool = True,
-    cache_dir: str | Path | None = None,
-    allow_remote: bool = False,
-    allow_missing_glyphs: bool = False,
     writer: Writer | None = None,
     progress: Progress | None = None,
-    jobs: int | None = None,
-    params: Mapping[str, object] | None = None,
+    **settings: Unpack[Settings],
 ) -> list[BuildResult]:
-    """Build the named editions (all for ``None``) into ``out/<name>-<edition>.pdf``; the source is read once."""
+    """Build the named editions (all for ``None``) into ``out/<name>-<edition>.pdf``; the source is read once.
+
+    The keywords are those of :func:`build`.
+    """
     from .pipeline import build_editions as run
     from .pipeline import project_editions, quiet
 
-    options = _options(
-        project,
-        theme=theme,
-        output=output,
-        strict=strict,
-        cache=cache,
-        cache_dir=cache_dir,
-        allow_remote=allow_remote,
-        allow_missing_glyphs=allow_missing_glyphs,
-        jobs=jobs,
-        params=params,
-    )
+    options = _options(project, settings)
     chosen = project_editions(options.project, None if editions is None else list(editions))
     return run(options, chosen, writer, progress or quiet)
 
@@ -211,7 +193,8 @@ def check(
     from .typeset.lint import apply_fixes, find_fixes
 
     options = _options(
-        project, theme=theme, strict=strict, allow_remote=allow_remote, allow_missing_glyphs=allow_missing_glyphs
+        project,
+        Settings(theme=theme, strict=strict, allow_remote=allow_remote, allow_missing_glyphs=allow_missing_glyphs),
     )
     prepared = prepare(options)
     result = CheckResult(
@@ -282,14 +265,24 @@ def update_from_word(project: str | Path, file: str | Path, *, write: bool = Fal
     return update_project(Path(project), Path(file), write=write)
 
 
+def extract(pdf: str | Path, output: str | Path | None = None) -> Extracted:
+    """``publisher extract``: write the project attached to an archive edition PDF into ``output`` (a new or
+    empty folder; default: the report's name, here), every file checked against the manifest."""
+    from .editions.archive import extract as run
+
+    return run(Path(pdf), None if output is None else Path(output))
+
+
 __all__ = [
     "CheckResult",
     "PublisherError",
+    "Settings",
     "ThemeCheck",
     "build",
     "build_editions",
     "build_with",
     "check",
+    "extract",
     "import_report",
     "restore_from_word",
     "update_from_word",

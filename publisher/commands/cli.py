@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import re
 import signal
 import sys
 from collections.abc import Callable
@@ -151,25 +150,25 @@ def build(
         from .. import api
 
         progress = TerminalProgress("building")
-        given = dict(
+        given = api.Settings(
             theme=theme,
             output=output,
             strict=strict,
             cache=not no_cache,
             allow_remote=allow_remote,
             allow_missing_glyphs=allow_missing_glyphs,
-            progress=progress,
             jobs=jobs,
             params=params,
         )
         if editions or all_editions:
             from ..pipeline import merged_warnings
 
-            built = api.build_editions(project, None if all_editions else list(editions), **given)  # type: ignore[arg-type]
+            chosen = None if all_editions else list(editions)
+            built = api.build_editions(project, chosen, progress=progress, **given)
             progress.clear()
             _print_warnings(merged_warnings(built))
         else:
-            built = [api.build(project, **given)]  # type: ignore[arg-type]
+            built = [api.build(project, progress=progress, **given)]
             progress.clear()
             _print_warnings(built[0].warnings)
         for result in built:
@@ -526,24 +525,19 @@ def extract(ctx: click.Context, pdf: Path, output: Path | None) -> None:
     """Get back the project attached to an archive edition PDF."""
 
     def body() -> int:
-        from ..editions.archive import extract as run_extract
+        from .. import api
 
-        done = run_extract(pdf, output)
-        made_with = done.manifest.get("made_with", {})
-        made_by = made_with.get("publisher", "?") if isinstance(made_with, dict) else "?"
+        done = api.extract(pdf, output)
         click.echo(
-            f"extracted {len(done.files)} files into {display_path(done.folder)} (made with publisher {made_by}):"
+            f"extracted {len(done.files)} files into {display_path(done.folder)} (made with publisher {done.made_by}):"
         )
         for line in done.contents():
             click.echo(f"  {line}")
-        edition = done.manifest.get("edition")
-        if not isinstance(edition, str) or not re.fullmatch(r"[a-z0-9][a-z0-9_-]*", edition):
-            edition = "archive"  # a command to copy never carries text from the PDF
         click.echo(
             "it came from someone else: building reads only files inside the folder and runs no code from it, "
             "but read it before you print it"
         )
-        click.echo(f"rebuild: publisher build {display_path(done.folder)} --edition {edition}")
+        click.echo(f"rebuild: publisher build {display_path(done.folder)} --edition {done.edition}")
         return 0
 
     run_user_command(ctx.obj["debug"], body)

@@ -169,6 +169,20 @@ class Extracted:
         what in it is more than data (its own themes' templates and stylesheets, ``publisher.toml``)."""
         return describe(self.files)
 
+    @property
+    def made_by(self) -> str:
+        """The version of the publisher that made the PDF, as its manifest says (``?`` when it does not)."""
+        made_with = self.manifest.get("made_with", {})
+        version = made_with.get("publisher") if isinstance(made_with, dict) else None
+        return version if isinstance(version, str) else "?"
+
+    @property
+    def edition(self) -> str:
+        """The edition to rebuild it as: the manifest's when it is a plain name, else ``archive`` (a command
+        the user copies never carries text from the PDF)."""
+        edition = self.manifest.get("edition")
+        return edition if isinstance(edition, str) and re.fullmatch(r"[a-z0-9][a-z0-9_-]*", edition) else "archive"
+
 
 def describe(files: list[str]) -> list[str]:
     """Lines naming what a project's files are (see :meth:`Extracted.contents`)."""
