@@ -34,15 +34,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import Pos, PublisherError
+from ..typeset.chars import is_han
 from .cleanup import text_units
 from .decisions import Decision, explain_lines, outline_lines, uncertainty_lines
-from .figures import Figure, find_figures, suggestions_yaml
-from .model import Document, Dropped, NoteDef, TableBlock
+from .figures import StatedNumber, find_figures, suggestions_yaml
+from .model import Dropped, ImportedDocument, NoteDef, TableBlock
 from .outline import analyse
 from .reading import read_input
-from .structure import detect_lang, is_cjk
+from .structure import detect_lang
 from .update import WordUpdate
-from .writer import Rendered, check_out_dir, render_markdown, uncovered_characters, write_project
+from .writer import ReportText, check_out_dir, render_markdown, uncovered_characters, write_project
 
 __all__ = ["Converted", "ImportReport", "UncertainImport", "WordUpdate", "convert", "import_file"]
 
@@ -62,13 +63,13 @@ class Converted:
     """``text``, ``markdown`` or ``docx``."""
     encoding: str
     """The text encoding read (``UTF-8``, ``GB18030``, …); ``""`` for Word."""
-    document: Document
+    document: ImportedDocument
     """The structure found."""
     meta: dict[str, object]
     """The front matter, in the order it is written."""
-    rendered: Rendered
+    rendered: ReportText
     """``source/report.md``."""
-    figures: list[Figure]
+    figures: list[StatedNumber]
     """Figures with units found in the text."""
     suggestions: str
     """``source/charts/suggestions.yaml``."""
@@ -160,7 +161,7 @@ class UncertainImport(PublisherError):
         self.report = report
 
 
-def _read(path: Path) -> tuple[str, str, Document]:
+def _read(path: Path) -> tuple[str, str, ImportedDocument]:
     """Read and analyse ``path``: format, encoding, document."""
     fmt = FORMATS.get(path.suffix.lower())
     if fmt is None:
@@ -206,7 +207,7 @@ def _read(path: Path) -> tuple[str, str, Document]:
     return fmt, decoded.encoding, doc
 
 
-def _left_out(doc: Document, dropped: list[Dropped]) -> None:
+def _left_out(doc: ImportedDocument, dropped: list[Dropped]) -> None:
     """Lines a reader left out before the structure was found: reported with the others."""
     doc.dropped[:0] = dropped
     doc.decisions.extend(
@@ -219,7 +220,7 @@ def safe_name(stem: str) -> str:
     return re.sub(r"[^\w.-]+", "-", stem).strip("-.") or "report"
 
 
-def _meta(doc: Document, path: Path) -> dict[str, object]:
+def _meta(doc: ImportedDocument, path: Path) -> dict[str, object]:
     """The front matter: the title block, what the input said, and the structure found."""
     found = doc.meta
     front: dict[str, list[str]] = {}
@@ -229,7 +230,7 @@ def _meta(doc: Document, path: Path) -> dict[str, object]:
     title = " ".join(front.get("title", [])) or str(found.get("title", "") or "")
     if not title:
         headings = doc.headings()
-        if any(is_cjk(c) for c in path.stem):
+        if any(is_han(c) for c in path.stem):
             title = path.stem
         elif headings:
             title = headings[0].text

@@ -73,7 +73,7 @@ def _roman(value: int) -> str:
     return out
 
 
-def format_number(value: int, fmt: str) -> str:
+def list_number(value: int, fmt: str) -> str:
     """A list number in one of Word's number formats (``numFmt``)."""
     if fmt in ("chineseCounting", "chineseCountingThousand", "chineseLegalSimplified", "taiwaneseCounting"):
         return _chinese_number(value)
@@ -150,7 +150,7 @@ class _Numbering:
             index = int(match.group(1)) - 1
             other = self.levels.get((num_id, index))
             value = counters.get(index, other.start if other else 1)
-            return format_number(value, other.fmt if other else "decimal")
+            return list_number(value, other.fmt if other else "decimal")
 
         return re.sub(r"%([1-9])", substitute, level.text)
 

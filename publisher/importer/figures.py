@@ -19,7 +19,7 @@ import json
 import re
 from dataclasses import dataclass
 
-from .model import Heading, ListItem, Paragraph, spans_text
+from .model import ImportedHeading, ListItem, Paragraph, spans_text
 from .structure import SENTENCE_END, display_width
 
 BASE_UNITS_ZH = sorted(
@@ -84,7 +84,7 @@ _CONJUNCTION_END = re.compile(r"(和|及|与|以及|或|、)$")
 
 
 @dataclass
-class Figure:
+class StatedNumber:
     """A number with a unit stated in the text."""
 
     written: str
@@ -177,13 +177,13 @@ def noun_phrase(label: str) -> bool:
     return not any(core == verb + rest for verb in _VERBS for rest in ("", "了", "到", "至"))
 
 
-def find_figures(blocks: list[tuple[object, int]], lang: str) -> list[Figure]:
+def find_figures(blocks: list[tuple[object, int]], lang: str) -> list[StatedNumber]:
     """Figures in paragraphs and list items; ``blocks`` pairs each block with its line in report.md."""
     pattern = _EN_FIGURE if lang == "en" else _ZH_FIGURE
-    figures: list[Figure] = []
+    figures: list[StatedNumber] = []
     section = ""
     for block, line in blocks:
-        if isinstance(block, Heading):
+        if isinstance(block, ImportedHeading):
             section = block.text
             continue
         if not isinstance(block, Paragraph | ListItem):
@@ -204,7 +204,7 @@ def find_figures(blocks: list[tuple[object, int]], lang: str) -> list[Figure]:
                     label = ""
                 elif label and label not in _VERBS:
                     subject = label
-                figures.append(Figure(written, value, unit, label, sentence, section, line))
+                figures.append(StatedNumber(written, value, unit, label, sentence, section, line))
     return figures
 
 
@@ -232,7 +232,7 @@ def _number(written: str) -> str:
     return written.translate(_FULLWIDTH).replace(",", "")
 
 
-def suggestions_yaml(figures: list[Figure], report: str = "source/report.md") -> str:
+def suggestions_yaml(figures: list[StatedNumber], report: str = "source/report.md") -> str:
     """The commented chart specs for ``figures``."""
     lines = [
         "## Figures the text states, as chart specs ready to enable.",
@@ -247,7 +247,7 @@ def suggestions_yaml(figures: list[Figure], report: str = "source/report.md") ->
         lines.append("##")
         lines.append("## (No figures with units were found in the text.)")
         return "\n".join(lines) + "\n"
-    groups: dict[str, list[Figure]] = {}
+    groups: dict[str, list[StatedNumber]] = {}
     for figure in figures:
         groups.setdefault(figure.section, []).append(figure)
     count = 0
@@ -255,11 +255,11 @@ def suggestions_yaml(figures: list[Figure], report: str = "source/report.md") ->
         lines.append("")
         where = f"{report}:{found[0].line}"
         lines.append(f"## ── {_comment(section) or '(before the first heading)'} ({where})")
-        by_unit: dict[str, list[Figure]] = {}
+        by_unit: dict[str, list[StatedNumber]] = {}
         for figure in found:
             if figure.label:
                 by_unit.setdefault(figure.unit, []).append(figure)
-        singles: list[Figure] = []
+        singles: list[StatedNumber] = []
         for unit, same in by_unit.items():
             if len(same) < 2:
                 singles.extend(same)
@@ -306,13 +306,13 @@ def suggestions_yaml(figures: list[Figure], report: str = "source/report.md") ->
     return "\n".join(lines) + "\n"
 
 
-def chunks(items: list[Figure], size: int) -> list[list[Figure]]:
+def chunks(items: list[StatedNumber], size: int) -> list[list[StatedNumber]]:
     """``items`` in consecutive groups of at most ``size``, as even as possible."""
     if len(items) <= size:
         return [items] if items else []
     parts = -(-len(items) // size)
     base, extra = divmod(len(items), parts)
-    out: list[list[Figure]] = []
+    out: list[list[StatedNumber]] = []
     start = 0
     for i in range(parts):
         end = start + base + (1 if i < extra else 0)

@@ -86,7 +86,7 @@ class Dropped:
 
 
 @dataclass
-class Heading:
+class ImportedHeading:
     """A heading found in the document."""
 
     spans: list[Span]
@@ -165,7 +165,7 @@ class RawBlock:
     """Input line."""
 
 
-Block = Heading | Paragraph | ListItem | TableBlock | NoteDef | RawBlock
+Block = ImportedHeading | Paragraph | ListItem | TableBlock | NoteDef | RawBlock
 
 
 @dataclass
@@ -196,7 +196,7 @@ class FrontLine:
 
 
 @dataclass
-class Document:
+class ImportedDocument:
     """A document with its structure detected."""
 
     blocks: list[Block]
@@ -222,6 +222,6 @@ class Document:
     decisions: list[Decision] = field(default_factory=list)
     """What each piece of the input became and why (``--explain``), in input order."""
 
-    def headings(self) -> list[Heading]:
+    def headings(self) -> list[ImportedHeading]:
         """Every heading in reading order."""
-        return [b for b in self.blocks if isinstance(b, Heading)]
+        return [b for b in self.blocks if isinstance(b, ImportedHeading)]

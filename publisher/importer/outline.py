@@ -26,13 +26,14 @@ import itertools
 import re
 from dataclasses import dataclass, field
 
+from ..typeset.chars import is_han
 from .cleanup import is_furniture
 from .decisions import LIKELY, MARKERS, SURE, UNSURE, Decision
 from .model import (
     Block,
-    Document,
     FrontLine,
-    Heading,
+    ImportedDocument,
+    ImportedHeading,
     ListItem,
     NoteDef,
     Paragraph,
@@ -63,7 +64,6 @@ from .structure import (
     first_sentence_end,
     is_appendix,
     is_caps,
-    is_cjk,
     is_fragment,
     is_salutation,
     numbering,
@@ -208,7 +208,7 @@ def classify(unit: Unit, lang: str) -> Item:
         0 < len(text) <= MAX_PLAIN_HEADING
         and not ends_sentence(text)
         and text[-1] not in CONTINUATION
-        and any(is_cjk(c) or c.isalpha() for c in text)
+        and any(is_han(c) or c.isalpha() for c in text)
         and not is_fragment(text)
     ) or (whole_bold and 0 < len(text) <= MAX_HEADING and not text.rstrip().endswith(("。", "；"))):
         return Item(unit, "plain", "plain", head=unit.spans, reason="a short line without a sentence end")
@@ -623,7 +623,7 @@ def _style_claims(items: list[Item], lang: str) -> dict[str, str]:
     return claims
 
 
-def assign_levels(headings: list[Heading], style_claims: dict[str, str], paged: set[str]) -> int:
+def assign_levels(headings: list[ImportedHeading], style_claims: dict[str, str], paged: set[str]) -> int:
     """Heading kinds → Markdown levels; returns the run-in level (0: none).
 
     The theme's levels are ``#`` part (starts a page), ``##`` chapter, ``###``
@@ -688,7 +688,7 @@ def assign_levels(headings: list[Heading], style_claims: dict[str, str], paged: 
     return min(6, level_of[run_in_rank] + shift) if run_in_rank is not None else 0
 
 
-def _run_in_by_level(headings: list[Heading]) -> int:
+def _run_in_by_level(headings: list[ImportedHeading]) -> int:
     """The level whose headings are mostly written run-in (``### （一）xxx。``), 0 if none."""
     counts: dict[int, int] = {}
     totals: dict[int, int] = {}
@@ -727,7 +727,7 @@ def _signature(
     return lines, set(range(first, end)), []
 
 
-def analyse(units: list[Unit], lang: str, furniture: set[int] | None = None) -> Document:
+def analyse(units: list[Unit], lang: str, furniture: set[int] | None = None) -> ImportedDocument:
     """Find the title block, headings, notes, appendices and signature of a document.
 
     ``furniture``: indexes of units known to be web page furniture (the title block may skip them).
@@ -735,7 +735,7 @@ def analyse(units: list[Unit], lang: str, furniture: set[int] | None = None) -> 
     if furniture is None:
         furniture = {i for i, unit in enumerate(units) if unit.hint == "" and is_furniture(unit.text)}
     block = take_title_block(units, lang, furniture)
-    doc = Document(blocks=[], front=list(block.front), lang=lang)
+    doc = ImportedDocument(blocks=[], front=list(block.front), lang=lang)
     doc.dropped.extend(block.dropped)
     closing, signature_at, kept_decisions = _signature(block.front, units, lang, block.start)
     doc.front.extend(closing)
@@ -753,7 +753,7 @@ def analyse(units: list[Unit], lang: str, furniture: set[int] | None = None) -> 
     doc.decisions.extend(bindings.decisions)
     style_claims = _style_claims(items, lang)
     blocks: list[Block] = []
-    placed: list[tuple[Item, Heading]] = []
+    placed: list[tuple[Item, ImportedHeading]] = []
     for index, item in enumerate(items):
         unit = item.unit
         mapping = bindings.calls.get(index, {})
@@ -761,7 +761,7 @@ def analyse(units: list[Unit], lang: str, furniture: set[int] | None = None) -> 
             continue
         if item.role in ("heading", "appendix"):
             kind = "appendix" if item.role == "appendix" else item.kind
-            heading = Heading(call_notes(item.head, mapping), kind, unit.line, run_in=item.run_in)
+            heading = ImportedHeading(call_notes(item.head, mapping), kind, unit.line, run_in=item.run_in)
             blocks.append(heading)
             placed.append((item, heading))
             if item.tail:
@@ -782,7 +782,7 @@ def analyse(units: list[Unit], lang: str, furniture: set[int] | None = None) -> 
             blocks.append(RawBlock(spans_text(unit.spans), unit.line))
         else:
             blocks.append(Paragraph(call_notes(unit.spans, mapping), unit.line))
-    headings = [b for b in blocks if isinstance(b, Heading)]
+    headings = [b for b in blocks if isinstance(b, ImportedHeading)]
     paged: set[str] = set()
     for kind in {it.kind for it, _ in placed}:
         same = [it for it, _ in placed if it.kind == kind]
@@ -806,7 +806,7 @@ def analyse(units: list[Unit], lang: str, furniture: set[int] | None = None) -> 
 
 
 def _decisions(
-    items: list[Item], placed: list[tuple[Item, Heading]], doc: Document, notes_made: dict[int, str]
+    items: list[Item], placed: list[tuple[Item, ImportedHeading]], doc: ImportedDocument, notes_made: dict[int, str]
 ) -> list[Decision]:
     """What each item, title block line and dropped line became."""
     levels = {id(item): heading for item, heading in placed}

@@ -47,19 +47,14 @@ SIMPLIFIED_ONLY = frozenset(_SIMPLIFIED) - frozenset(_TRADITIONAL)
 TRADITIONAL_ONLY = frozenset(_TRADITIONAL) - frozenset(_SIMPLIFIED)
 
 
-def is_cjk(char: str) -> bool:
-    """A CJK ideograph (the publisher's one definition: :func:`publisher.typeset.chars.is_han`)."""
-    return is_han(char)
-
-
 def display_width(text: str) -> int:
     """Columns the text takes in a monospaced editor (CJK and full-width characters count 2)."""
-    return sum(2 if is_cjk(c) or "\u3000" <= c <= "\u303f" or "\uff00" <= c <= "\uffef" else 1 for c in text)
+    return sum(2 if is_han(c) or "\u3000" <= c <= "\u303f" or "\uff00" <= c <= "\uffef" else 1 for c in text)
 
 
 def detect_lang(text: str) -> str:
     """``zh-CN``, ``zh-TW`` (Traditional characters) or ``en`` (Latin letters, few ideographs)."""
-    cjk = sum(1 for c in text if is_cjk(c))
+    cjk = sum(1 for c in text if is_han(c))
     latin = sum(1 for c in text if c.isascii() and c.isalpha())
     if latin and cjk * 4 < latin:
         return "en"

@@ -21,8 +21,8 @@ import yaml
 from ..errors import Pos, PublisherError
 from .model import (
     Block,
-    Document,
-    Heading,
+    ImportedDocument,
+    ImportedHeading,
     ListItem,
     NoteDef,
     Paragraph,
@@ -182,7 +182,7 @@ def _emphasis(text: str, before: str, after: str, mark: str, escape: Callable[[s
 
 
 @dataclass
-class Rendered:
+class ReportText:
     """``source/report.md`` as text, with the line each block starts on."""
 
     text: str
@@ -209,14 +209,16 @@ def front_matter(meta: dict[str, object], source_name: str) -> list[str]:
     return lines
 
 
-def render_markdown(doc: Document, meta: dict[str, object], source_name: str) -> Rendered:
+def render_markdown(doc: ImportedDocument, meta: dict[str, object], source_name: str) -> ReportText:
     """The report source: front matter and the body as Markdown."""
     lines = ["---", *front_matter(meta, source_name), "---", ""]
     block_lines: list[int] = []
     previous: Block | None = None
     for block in doc.blocks:
         tight = (
-            isinstance(previous, Heading) and previous.level == doc.run_in_level and isinstance(block, Paragraph)
+            isinstance(previous, ImportedHeading)
+            and previous.level == doc.run_in_level
+            and isinstance(block, Paragraph)
         ) or (
             isinstance(previous, ListItem)
             and isinstance(block, ListItem)
@@ -228,11 +230,11 @@ def render_markdown(doc: Document, meta: dict[str, object], source_name: str) ->
         lines.extend(_block_lines(block))
         previous = block
     text = "\n".join(lines).rstrip("\n") + "\n"
-    return Rendered(text, block_lines)
+    return ReportText(text, block_lines)
 
 
 def _block_lines(block: Block) -> list[str]:
-    if isinstance(block, Heading):
+    if isinstance(block, ImportedHeading):
         return ["#" * block.level + " " + inline_markdown(block.spans, heading=True)]
     if isinstance(block, Paragraph):
         return [escape_line_start(inline_markdown(block.spans))]
@@ -279,7 +281,7 @@ def check_out_dir(out_dir: Path, force: bool) -> None:
 
 
 def write_project(
-    out_dir: Path, rendered: Rendered, suggestions: str, images: dict[str, bytes], force: bool
+    out_dir: Path, rendered: ReportText, suggestions: str, images: dict[str, bytes], force: bool
 ) -> list[Path]:
     """Write the project's files; returns their paths relative to ``out_dir``."""
     check_out_dir(out_dir, force)
