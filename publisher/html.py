@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+import jinja2.bccache
 from jinja2.exceptions import SecurityError
 from jinja2.loaders import split_template_path
 from jinja2.sandbox import SandboxedEnvironment
@@ -143,11 +144,52 @@ def _mtime(path: Path) -> float:
         return -1.0
 
 
+class _BytecodeCache(jinja2.FileSystemBytecodeCache):
+    """Compiled templates of the publisher's own themes, kept between processes (a cold build compiled
+    them every time: about 0.1 s). A cache that cannot be read or written is no cache, never an error."""
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        try:
+            super().load_bytecode(bucket)
+        except (OSError, EOFError, ValueError):
+            bucket.reset()
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        try:
+            super().dump_bytecode(bucket)
+        except OSError:
+            pass
+
+
+def template_cache_dir() -> Path:
+    """Where compiled templates of the built-in themes are kept: ``$XDG_CACHE_HOME/publisher/templates``."""
+    import os
+
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "publisher" / "templates"
+
+
+def _bytecode_cache() -> jinja2.BytecodeCache | None:
+    """The cache for trusted templates, or ``None`` where the folder cannot be made.
+
+    Only the publisher's own themes use it: a project's templates (sandboxed) are compiled from their
+    source every time, so nothing that travels with a project is ever loaded as code. The folder is the
+    user's own (mode 0700), like Python's ``__pycache__``; Jinja checks each entry against its template's
+    source, so an edited template is compiled again."""
+    folder = template_cache_dir()
+    try:
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    except OSError:
+        return None
+    return _BytecodeCache(str(folder))
+
+
 @functools.lru_cache(maxsize=16)
 def _environment(search_path: tuple[str, ...], project: str | None, sandboxed: bool) -> jinja2.Environment:
     kind = SandboxedEnvironment if sandboxed else jinja2.Environment
     env = kind(
         loader=_ThemeLoader(search_path, None if project is None else Path(project)),
+        bytecode_cache=None if sandboxed else _bytecode_cache(),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,

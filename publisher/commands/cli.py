@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import signal
 import sys
@@ -26,6 +27,9 @@ class Terminated(BaseException):
 
 
 _MAIN_PID = os.getpid()
+
+GC_THRESHOLD = 50_000
+"""Allocations between young-generation collections in a command's process (Python's default: 700)."""
 
 
 def _terminate(signum: int, _frame: object) -> None:
@@ -91,6 +95,9 @@ def _info(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
 def main(ctx: click.Context, debug: bool) -> None:
     """Typeset Chinese reports from Markdown and chart specs into print-ready PDF."""
     ctx.obj = {"debug": debug}
+    # A build makes a few hundred thousand objects that live until it ends (styles, boxes, pages): with the
+    # default threshold the collector walks them again and again (0.15-0.2 s of the sample's cold build).
+    gc.set_threshold(GC_THRESHOLD, 50, 100)
 
 
 @main.command()

@@ -11,7 +11,9 @@ Modules:
 - :mod:`.bold`: synthetic bold for faces without a bold weight (wraps WeasyPrint's text drawing);
 - :mod:`.incremental`: warm rebuilds that lay out only the touched pages
   (replaces WeasyPrint layout and painting internals, and pydyf's stream writing);
-- :mod:`.info`: library versions for ``publisher --info``.
+- :mod:`.info`: library versions for ``publisher --info``;
+- :mod:`.libraries`: WeasyPrint's system libraries found from one read of the
+  linker cache (installed when this package is imported, before WeasyPrint is).
 
 The replacements of internals (:mod:`.justify`, :mod:`.bold`, :mod:`.incremental`) were
 written against the versions in :data:`WEASYPRINT` and :data:`PYDYF`. They are
@@ -21,6 +23,10 @@ clear error, never a silently wrong PDF.
 """
 
 from __future__ import annotations
+
+from . import libraries
+
+libraries.install()
 
 WEASYPRINT = ("70.",)
 """WeasyPrint versions (prefixes) the patches were written and tested against."""

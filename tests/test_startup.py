@@ -1,0 +1,116 @@
+"""What a cold build pays before it typesets: library lookups, template compilation, a second process.
+
+The figures are in ``bench/bench_build.py``; these tests check the
+mechanisms, each in a fresh process where it matters.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from publisher import html
+from publisher.engine.weasyprint import libraries, paginate
+from publisher.engine.weasyprint.writer import PdfWriter
+from publisher.options import BuildOptions
+from publisher.pipeline import build
+
+from .conftest import REPO, pdftotext
+
+LISTING = b"""1234 libs found in cache `/etc/ld.so.cache'
+\tlibpangoft2-1.0.so.0 (libc6,x86-64) => /lib/x86_64-linux-gnu/libpangoft2-1.0.so.0
+\tlibpango-1.0.so.0 (libc6,x86-64) => /lib/x86_64-linux-gnu/libpango-1.0.so.0
+\tlibpango-1.0.so.0 (libc6) => /lib/i386-linux-gnu/libpango-1.0.so.0
+\tlibharfbuzz.so.0 (libc6,x86-64) => /lib/x86_64-linux-gnu/libharfbuzz.so.0
+"""
+
+
+def test_a_library_is_found_by_its_name_in_the_linker_cache() -> None:
+    if os.uname().machine != "x86_64":
+        pytest.skip("the listing is an x86-64 one")
+    assert libraries.find_in_cache("pango-1.0", LISTING) == "libpango-1.0.so.0"
+    assert libraries.find_in_cache("harfbuzz", LISTING) == "libharfbuzz.so.0"
+    assert libraries.find_in_cache("pangoft2-1.0", LISTING) == "libpangoft2-1.0.so.0"
+    assert libraries.find_in_cache("gobject-2.0-0", LISTING) is None  # another platform's name: not found, quickly
+    assert libraries.find_in_cache("harfbuzz-vector", LISTING) is None
+
+
+def test_weasyprint_loads_without_asking_the_compiler(tmp_path: Path) -> None:
+    """In a fresh process, importing WeasyPrint through the engine runs neither gcc nor ld, and leaves
+    ctypes and the import system as they were."""
+    script = textwrap.dedent(
+        """
+        import ctypes.util, subprocess, sys
+        standard = ctypes.util.find_library
+        commands = []
+        real = subprocess.Popen.__init__
+        def spy(self, args, *a, **k):
+            commands.append(args[0] if isinstance(args, (list, tuple)) else args)
+            real(self, args, *a, **k)
+        subprocess.Popen.__init__ = spy
+        import publisher.engine.weasyprint
+        import weasyprint
+        from weasyprint.text.ffi import pango
+        print(sorted(set(commands)))
+        assert ctypes.util.find_library is standard, "find_library left replaced"
+        assert not any(type(f).__name__ == "_Finder" for f in sys.meta_path), "finder left installed"
+        """
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert "gcc" not in done.stdout and "ld" not in done.stdout.replace("ldconfig", ""), done.stdout
+    if sys.platform.startswith("linux") and Path("/sbin/ldconfig").exists():
+        assert done.stdout.count("ldconfig") == 1  # one read of the cache for all the libraries
+
+
+def test_built_in_templates_are_compiled_once_per_machine(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    html._environment.cache_clear()
+    try:
+        build(BuildOptions(project=REPO, output=tmp_path / "a.pdf", cache_dir=tmp_path / "charts"), PdfWriter())
+        cached = sorted((tmp_path / "cache" / "publisher" / "templates").iterdir())
+        assert cached, "no compiled template kept"
+        assert oct((tmp_path / "cache" / "publisher" / "templates").stat().st_mode & 0o777) == "0o700"
+        for entry in cached:  # a damaged entry is compiled again, not an error
+            entry.write_bytes(b"garbage")
+        html._environment.cache_clear()
+        build(BuildOptions(project=REPO, output=tmp_path / "b.pdf", cache_dir=tmp_path / "charts"), PdfWriter())
+        assert all(entry.read_bytes() != b"garbage" for entry in cached)
+    finally:
+        html._environment.cache_clear()
+
+
+def test_a_projects_own_templates_are_never_loaded_as_compiled_code(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A project's templates travel with it: they are compiled from their source each time (sandboxed)."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    project = tmp_path / "p"
+    (project / "source").mkdir(parents=True)
+    (project / "source" / "report.md").write_text("---\ntitle: 模板\n---\n\n## 一\n\n正文。\n", encoding="utf-8")
+    (project / "styles" / "report" / "templates").mkdir(parents=True)
+    (project / "styles" / "report" / "templates" / "cover.html.j2").write_text(
+        '<section class="cover"><h1>{{ meta.title }}（本项目的封面）</h1></section>\n', encoding="utf-8"
+    )
+    html._environment.cache_clear()
+    try:
+        build(BuildOptions(project=project, output=tmp_path / "p.pdf"), PdfWriter())
+    finally:
+        html._environment.cache_clear()
+    assert "本项目的封面" in pdftotext(tmp_path / "p.pdf")
+    folder = tmp_path / "cache" / "publisher" / "templates"
+    assert not folder.exists() or not any(folder.iterdir()), "a project's template was kept as compiled code"
+
+
+def test_the_sample_is_laid_out_by_two_processes_on_two_cores(tmp_path: Path, stats: list[paginate.Stats]) -> None:
+    """The 18-page sample is long enough for a worker (a cold build on two cores), and the PDF is the same."""
+    two = build(BuildOptions(project=REPO, output=tmp_path / "two.pdf", jobs=2), PdfWriter(incremental=False))
+    assert stats[-1].remote > 0, "no worker for the sample"
+    one = build(BuildOptions(project=REPO, output=tmp_path / "one.pdf", jobs=1), PdfWriter(incremental=False))
+    assert stats[-1].remote == 0
+    assert two.output.read_bytes() == one.output.read_bytes()
