@@ -179,7 +179,8 @@ def _allowed(base: Path) -> Callable[[str], bool]:
     folders = tuple(
         os.path.realpath(p) + "/"
         for p in (base / "project", base / "cache", Path(publisher.__file__).parent, STYLES_DIR, FONTS_DIR,
-                  font_dir(), template_cache_dir(), sys.prefix, sys.base_prefix, matplotlib.get_cachedir(), matplotlib.get_configdir())
+                  font_dir(), template_cache_dir(), sys.prefix, sys.base_prefix, matplotlib.get_cachedir(),
+                  matplotlib.get_configdir())
     )  # fmt: skip
     temporary = tuple(os.path.join(os.path.realpath(tempfile.gettempdir()), p) for p in ("weasyprint-", "publisher-"))
     own = (f"/proc/{os.getpid()}/",)  # the process's own threads (parallel layout looks before it forks)
