@@ -27,7 +27,7 @@ from mdit_py_plugins.footnote import footnote_plugin
 
 from .errors import Diagnostics, Pos, PublisherError, did_you_mean
 from .i18n import labels
-from .limits import check_tokens
+from .limits import check_lines, check_tokens
 from .model import (
     Block,
     Code,
@@ -481,6 +481,7 @@ def _numbered(blocks: list[Block]) -> list[Block]:
 def build_model(source: Source, diagnostics: Diagnostics) -> Document:
     """Parse the body of ``source`` into a document with numbered headings and figures."""
     builder = _Builder(source, diagnostics)
+    check_lines(source.body, source.main.path, source.body_line)
     tokens = markdown_parser().parse(source.body)
     check_tokens(tokens, source.main.path, source.body_line)
     tree = SyntaxTreeNode(tokens)

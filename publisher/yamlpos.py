@@ -145,3 +145,12 @@ def _convert(loader: yaml.SafeLoader, node: yaml.Node, path: Path, first_line: i
             items.item_pos.append(_mark_pos(child.start_mark, path, first_line))
         return items
     return loader.construct_object(node, deep=True)
+
+
+def plain(value: Any) -> Any:
+    """``value`` with its mappings and lists as plain ``dict`` and ``list`` (for ``yaml.safe_dump``)."""
+    if isinstance(value, dict):
+        return {key: plain(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [plain(item) for item in value]
+    return value

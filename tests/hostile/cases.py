@@ -488,6 +488,21 @@ def front_matter_nested_deep(root: Path, outside: Path) -> list[str]:
     return ["check", str(root)]
 
 
+def import_front_matter_alias_bomb(root: Path, outside: Path) -> list[str]:
+    write(root, {"in.md": "---\ntitle: 测试\n" + alias_bomb(9) + "---\n\n# 一\n\n正文。\n"})
+    return ["import", str(root / "in.md"), "-o", str(root / "imported")]
+
+
+def import_front_matter_nested_deep(root: Path, outside: Path) -> list[str]:
+    write(root, {"in.md": "---\nx: " + "[" * 20_000 + "]" * 20_000 + "\n---\n\n# 一\n\n正文。\n"})
+    return ["import", str(root / "in.md"), "-o", str(root / "imported")]
+
+
+def a_million_lines(root: Path, outside: Path) -> list[str]:
+    project(root, "# 一\n" + "\n" * 1_000_000 + "正文。\n")
+    return ["check", str(root)]
+
+
 def many_footnotes(root: Path, outside: Path) -> list[str]:
     notes = range(8_000)
     project(
@@ -628,6 +643,12 @@ CASES: list[Case] = [
          seconds=20, memory_mib=768),
     Case("front-matter-nested-deep", front_matter_nested_deep, 1,
          r"^source/report\.md:4:67: error: YAML nested more than 64 levels deep$", seconds=20, memory_mib=768),
+    Case("import-front-matter-alias-bomb", import_front_matter_alias_bomb, 1,
+         r"^\S*/in\.md:7:8: error: YAML aliases stand for more than 10,000 values$", seconds=20, memory_mib=768),
+    Case("import-front-matter-nested-deep", import_front_matter_nested_deep, 1,
+         r"^\S*/in\.md:2:67: error: YAML nested more than 64 levels deep$", seconds=20, memory_mib=768),
+    Case("a-million-lines", a_million_lines, 1,
+         r"^source/report\.md:50005:1: error: more than 50,000 lines in one source file$", seconds=20, memory_mib=768),
     Case("eight-thousand-footnotes", many_footnotes, 0, r"^$",
          seconds=60, memory_mib=1024),
     Case("too-many-headings", too_many_headings, 1,
