@@ -12,6 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from publisher.commands.cli import main
+from publisher.editions import BUILTIN
 from publisher.errors import PublisherError
 from publisher.model import Ref, Table, Text
 from publisher.options import BuildOptions
@@ -251,7 +252,45 @@ def test_a_wide_table_goes_on_a_landscape_page(book: tuple[Path, list[str]]) -> 
         upright = doc.pages[0]
         size = sorted((float(page.width), float(page.height)))
         assert size == sorted((float(upright.width), float(upright.height)))
-        assert page.width > page.height or page.rotation in (90, 270)
+        assert page.rotation == 90 and upright.rotation == 0, "a portrait sheet the viewer turns"
+        assert page.width > page.height, "shown landscape"
+
+
+def test_links_and_bookmarks_to_a_turned_page_point_inside_it(book: tuple[Path, list[str]]) -> None:
+    """The reference to the wide table jumps to a point on its turned page, not off the sheet."""
+    import pikepdf
+
+    pdf, pages = book
+    index = next(i for i, page in enumerate(pages) if "宽表" in page and "指标名称18" in page)
+    with pikepdf.open(pdf) as doc:
+        turned = doc.pages[index].obj
+        width, height = (float(v) for v in turned.MediaBox[2:])
+        named = pikepdf.NameTree(doc.Root.Names.Dests)
+        points = []
+        for page in doc.pages:
+            for annot in page.obj.get("/Annots", []):
+                dest = annot.get("/Dest") or (annot.A.get("/D") if "/A" in annot else None)
+                if isinstance(dest, pikepdf.String):
+                    dest = named[str(dest)]
+                dest = dest.get("/D", dest) if isinstance(dest, pikepdf.Dictionary) else dest
+                if isinstance(dest, pikepdf.Array) and dest[0].objgen == turned.objgen and dest[1] == "/XYZ":
+                    points.append((float(dest[2]), float(dest[3])))
+        for annot in turned.get("/Annots", []):
+            x0, y0, x1, y1 = (float(v) for v in annot.Rect)
+            assert 0 <= x0 < x1 <= width and 0 <= y0 < y1 <= height, "a link on the turned page lies on its sheet"
+    assert points, "no link to the wide table's page"
+    # the table starts at the top left as shown, which is the sheet's lower left (the viewer turns it clockwise)
+    assert all(0 <= x <= width / 2 and 0 <= y <= height / 2 for x, y in points), points
+
+
+def test_the_booklet_prints_a_turned_page_whole_and_sideways(make_project: ProjectMaker, tmp_path: Path) -> None:
+    root = make_project(BOOK)
+    result = build(BuildOptions(project=root, output=tmp_path / "booklet", edition=BUILTIN["booklet"]))
+    with pdfplumber.open(result.output) as doc:
+        sheet = next(p for p in doc.pages if "指标名称18" in "".join(c["text"] for c in p.chars))
+        chars = [c for c in sheet.chars if c["text"] in "指标名称"]
+        assert chars and all(0 <= c["x0"] and c["x1"] <= sheet.width for c in chars), "cut off at the sheet's edge"
+        assert sum(not c["upright"] for c in chars) > len(chars) / 2, "set sideways on the portrait page"
 
 
 def test_appendix_tables_are_numbered_in_the_appendix(book: tuple[Path, list[str]]) -> None:

@@ -165,9 +165,10 @@ def test_the_wide_table_is_on_a_landscape_page_with_its_folio(built: Built) -> N
     index = _caption_page(built, "12月")
     reader = PdfReader(built.pdf)
     page, upright = reader.pages[index], reader.pages[0]
-    width, height = float(page.mediabox.width), float(page.mediabox.height)
-    assert width > height and int(page.get("/Rotate", 0)) % 180 == 0, "wider than high as the viewer shows it"
-    assert sorted((width, height)) == sorted((float(upright.mediabox.width), float(upright.mediabox.height)))
+    sheet = (float(page.mediabox.width), float(page.mediabox.height))
+    assert sheet == (float(upright.mediabox.width), float(upright.mediabox.height)), "a portrait sheet like the rest"
+    assert int(page.get("/Rotate", 0)) == 90 and int(upright.get("/Rotate", 0)) == 0, "turned by the viewer"
+    height = sheet[0]  # as the viewer shows it: wider than high
     before = _folio(built, index - 1)
     assert before is not None and _folio(built, index) == before + 1, "its folio reads upright, in sequence"
     words = built.words(index)

@@ -57,7 +57,8 @@ def impose_saddle_stitch(src: pikepdf.Pdf) -> pikepdf.Pdf:
     fold = sheet_width / 2
     bottom = (sheet_height - height) / 2
     out = pikepdf.new()
-    forms = [out.copy_foreign(page.as_form_xobject()) for page in src.pages]
+    # As the sheet is printed: a turned (landscape) page stays a portrait page with its content sideways.
+    forms = [out.copy_foreign(page.as_form_xobject(handle_transformations=False)) for page in src.pages]
     for left, right in saddle_stitch_order(len(src.pages)):
         xobjects = pikepdf.Dictionary()
         content = b""

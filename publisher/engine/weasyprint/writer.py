@@ -195,7 +195,7 @@ class PdfWriter:
                 keep_safe_links(plain.pages)
                 pdf = plain.write_pdf(**pdf_options)
                 assert isinstance(pdf, bytes)
-                return pdf, len(plain.pages), len(plain.pages), frozenset()
+                return _turned(pdf, plain.pages), len(plain.pages), len(plain.pages), frozenset()
             from . import incremental as relayout
 
             key = (fonts_key, repr(sorted(pdf_options.items())), base_url, fetcher.cache_key)
@@ -233,7 +233,14 @@ class PdfWriter:
         finally:
             logger.removeHandler(handler)
         assert isinstance(pdf, bytes)
-        return pdf, len(rendered.pages), laid_out, kept
+        return _turned(pdf, rendered.pages), len(rendered.pages), laid_out, kept
+
+
+def _turned(pdf: bytes, pages: list[Any]) -> bytes:
+    """The PDF with its landscape pages turned onto portrait sheets (:mod:`.landscape`)."""
+    from .landscape import turn_pages, turned_pages
+
+    return turn_pages(pdf, turned_pages([(page.width, page.height) for page in pages]))
 
 
 def keep_safe_links(pages: list[Any]) -> None:
