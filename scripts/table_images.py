@@ -5,7 +5,8 @@ two header rows with merged cells, 100 rows in ``#,##0.00``), builds the
 example in the ``report`` and ``gongwen`` themes into a temporary folder and
 writes ``docs/images/tables-report.png`` and ``docs/images/tables-gongwen.png``
 (the text with its tables, the landscape page, the appendix's first page
-and a continuation page).
+and a continuation page), and ``docs/images/tables-lists.png`` (the table of
+contents and the list of figures and tables, in the ``report`` theme).
 """
 
 from __future__ import annotations
@@ -77,6 +78,11 @@ def main() -> None:
             out = REPO / "docs" / "images" / f"tables-{theme}.png"
             side_by_side(pictures).save(out, optimize=True)
             print(f"wrote {out.relative_to(REPO)}")
+            if theme == "report":
+                lists = [page_image(pdf, page, 50, folder) for page in pages_with(pdf, "目录", "图表目录")]
+                out = REPO / "docs" / "images" / "tables-lists.png"
+                side_by_side(lists).save(out, optimize=True)
+                print(f"wrote {out.relative_to(REPO)}")
 
 
 if __name__ == "__main__":
