@@ -19,6 +19,10 @@ MAX_DEPTH = 64
 """Collections nested deeper than this are refused (a chart or a front matter needs a handful)."""
 MAX_ALIAS_VALUES = 10_000
 """How many values all the aliases (``*name``) of one document may stand for together, anchors and merges included."""
+MAX_CHARS = 256 * 1024
+"""Characters of one YAML document (a chart or table spec, a front matter). A chart of 5,000 values is
+about 30,000; PyYAML's parser (pure Python, for the positions) reads about 50,000 characters a second,
+so 766 KB of values took 17 s of CPU before any limit on the values could say no."""
 
 
 class YMap(dict[str, Any]):
@@ -98,6 +102,15 @@ def load(text: str, path: Path, first_line: int = 1) -> Any:
     Aliases may stand for :data:`MAX_ALIAS_VALUES` values in all and collections nest
     :data:`MAX_DEPTH` deep: beyond either, a :class:`PublisherError` at the alias or the collection.
     """
+    if len(text) > MAX_CHARS:
+        before = text[:MAX_CHARS]
+        line = before.count("\n")
+        column = MAX_CHARS - (before.rfind("\n") + 1) + 1
+        raise PublisherError(
+            f"more than {MAX_CHARS // 1024} KiB of YAML in one file",
+            Pos(path, first_line + line, column),
+            "a chart or table spec holds a few hundred values: keep long data in a CSV or Excel file (csv:, xlsx:)",
+        )
     loader = _BoundedLoader(text, path, first_line)
     try:
         node = loader.get_single_node()

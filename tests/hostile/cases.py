@@ -460,20 +460,24 @@ def chart_spec_alias_bomb(root: Path, outside: Path) -> list[str]:
     return ["check", str(root)]
 
 
-def chart_many_series(root: Path, outside: Path) -> list[str]:
-    """500 series of 500 values: every list within its 500 entries, 250,000 bars in all."""
-    row = "[" + ", ".join(["3"] * 500) + "]"
-    series = "".join(f"  - {{name: s{i}, values: {row}}}\n" for i in range(500))
-    labels = "[" + ", ".join(f"l{i}" for i in range(500)) + "]"
+def chart_many_series(root: Path, outside: Path, count: int = 500) -> list[str]:
+    """``count`` series of ``count`` values: every list within its 500 entries, ``count`` squared bars in all."""
+    row = "[" + ", ".join(["3"] * count) + "]"
+    series = "".join(f"  - {{name: s{i}, values: {row}}}\n" for i in range(count))
+    labels = "[" + ", ".join(f"l{i}" for i in range(count)) + "]"
     spec = f"id: a\ntype: grouped\ntitle: 甲\nlabels: {labels}\nseries:\n{series}"
     project(root, CHART_BODY, files={"source/charts/a.yaml": spec})
     return ["check", str(root)]
 
 
+def chart_100_series(root: Path, outside: Path) -> list[str]:
+    return chart_many_series(root, outside, 100)
+
+
 def chart_table_many_cells(root: Path, outside: Path) -> list[str]:
-    """A comparison table of 500 rows of 500 text cells."""
-    row = "  - [" + ", ".join(["甲"] * 500) + "]\n"
-    spec = "id: a\ntype: table\ntitle: 甲\nrows:\n" + row * 500
+    """A comparison table of 100 rows of 100 text cells (10,000 cells, in 50 KB)."""
+    row = "  - [" + ", ".join(["甲"] * 100) + "]\n"
+    spec = "id: a\ntype: table\ntitle: 甲\nrows:\n" + row * 100
     project(root, CHART_BODY, files={"source/charts/a.yaml": spec})
     return ["build", str(root)]
 
@@ -631,9 +635,11 @@ CASES: list[Case] = [
     Case("theme-css-page-100000000mm", theme_css_page_size, 1,
          r"^styles/big/theme\.css:2:15: error: the length 100000000mm is larger than 10 m$", seconds=30),
     Case("chart-500-series-of-500-values", chart_many_series, 1,
+         r"^source/charts/a\.yaml:\d+:\d+: error: more than 256 KiB of YAML in one file$", seconds=20),
+    Case("chart-100-series-of-100-values", chart_100_series, 1,
          r"^source/charts/a\.yaml:\d+:\d+: error: more than 5,000 values in one chart \(over all its series, rows "
          r"and cells\)$", seconds=30),
-    Case("chart-table-of-250000-cells", chart_table_many_cells, 1,
+    Case("chart-table-of-10000-cells", chart_table_many_cells, 1,
          r"^source/charts/a\.yaml:\d+:\d+: error: more than 5,000 values in one chart", seconds=30),
     Case("chart-spec-alias-bomb", chart_spec_alias_bomb, 1,
          r"^source/charts/a\.yaml:10:8: error: YAML aliases stand for more than 10,000 values$",
