@@ -24,6 +24,7 @@ version, its themes and fonts) have not changed since their PDF was written.
 
 from __future__ import annotations
 
+import atexit
 import csv
 import hashlib
 import io
@@ -258,11 +259,18 @@ def _environment_digest() -> str:
     return digest.hexdigest()
 
 
+def files_digest(files: Mapping[str, bytes]) -> str:
+    """One digest of a project's files, their names and contents."""
+    digest = hashlib.sha256()
+    for name in sorted(files):
+        digest.update(name.encode() + b"\0" + hashlib.sha256(files[name]).digest())
+    return digest.hexdigest()
+
+
 def input_digest(files: Mapping[str, bytes], unit: Unit, environment: str) -> str:
     """What the PDF of ``unit`` is made from: the project's files, the row's values, the environment."""
     digest = hashlib.sha256(environment.encode())
-    for name in sorted(files):
-        digest.update(name.encode() + b"\0" + hashlib.sha256(files[name]).digest())
+    digest.update(files_digest(files).encode())
     digest.update(json.dumps(unit.values, sort_keys=True, ensure_ascii=False).encode())
     return digest.hexdigest()
 
@@ -304,23 +312,45 @@ def build_unit(project: str, values: Mapping[str, str], output: str, cache_dir: 
 
 
 def build_remote(files: Mapping[str, bytes], values: Mapping[str, str]) -> tuple[Outcome, bytes]:
-    """Build one unit's report from the project's files (on a cluster worker): the outcome and the PDF's bytes."""
+    """Build one unit's report from the project's files (on a cluster worker): the outcome and the PDF's bytes.
+
+    The project is written once per worker process, in a folder named by its files' digest, and every unit of
+    the batch builds from there: the writer's caches (parsed stylesheets, templates, font subsets) are keyed by
+    the project's folder, so a folder of its own per unit made each build start them afresh.
+    """
+    project = _worker_project(files)
     folder = Path(tempfile.mkdtemp(prefix="publisher-batch-"))
     try:
-        for name, data in files.items():
-            path = folder / "project" / name
-            if ".." in Path(name).parts or Path(name).is_absolute():
-                continue
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(data)
         output = folder / "report.pdf"
         # the worker's caches (charts drawn, font subsets) outlive the build: they are content-addressed
         cache = Path(tempfile.gettempdir()) / "publisher-batch-cache"
-        outcome = build_unit(str(folder / "project"), values, str(output), str(cache))
+        outcome = build_unit(str(project), values, str(output), str(cache))
         data = output.read_bytes() if outcome.status == "built" else b""
         return outcome, data
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+
+
+_projects: dict[str, Path] = {}
+"""The projects this worker process has written, by their files' digest."""
+
+
+def _worker_project(files: Mapping[str, bytes]) -> Path:
+    """The folder holding ``files`` in this worker: written on first use, kept for the rest of the batch."""
+    key = files_digest(files)[:20]
+    found = _projects.get(key)
+    if found is not None and found.is_dir():
+        return found
+    folder = Path(tempfile.mkdtemp(prefix=f"publisher-batch-project-{key}-"))
+    for name, data in files.items():
+        if ".." in Path(name).parts or Path(name).is_absolute():
+            continue
+        path = folder / "project" / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+    atexit.register(shutil.rmtree, folder, True)
+    _projects[key] = folder / "project"
+    return _projects[key]
 
 
 # ----------------------------------------------------------------- running a batch

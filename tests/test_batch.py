@@ -219,3 +219,33 @@ def test_an_unreachable_scheduler_is_a_clear_error(project: Path, tmp_path: Path
     done = subprocess.run([sys.executable, "-m", "publisher", *args], capture_output=True, text=True, timeout=300)
     assert done.returncode == 1 and "Traceback" not in done.stderr
     assert "cannot reach the Dask scheduler" in done.stderr
+
+
+def test_a_cluster_worker_writes_the_project_once(project: Path, tmp_path: Path) -> None:
+    """What a Dask worker runs, in a process of its own: every unit of a batch builds from one project folder
+    (the writer's caches are keyed by it), a changed project gets a folder of its own, both go at exit."""
+    import json
+    import sys
+
+    script = """
+import json, sys
+from pathlib import Path
+from publisher import batch
+files = batch.project_files(Path(sys.argv[1]))
+texts = []
+for unit in ("测试单位01", "测试单位02"):
+    outcome, data = batch.build_remote(files, {"unit": unit, "gdp": "12.5", "growth": "3.5", "projects": "2",
+                                               "households": "100"})
+    assert outcome.status == "built", outcome.error
+    texts.append(len(data))
+first = dict(batch._projects)
+changed = {**files, "source/report.md": files["source/report.md"] + "\\n另起一段。\\n".encode()}
+batch.build_remote(changed, {"unit": "测试单位03", "gdp": "1", "growth": "1", "projects": "1", "households": "1"})
+print(json.dumps({"first": [str(p) for p in first.values()], "all": [str(p) for p in batch._projects.values()]}))
+"""
+    done = subprocess.run([sys.executable, "-c", script, str(project)], capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr[-3000:]
+    folders = json.loads(done.stdout.strip().splitlines()[-1])
+    assert len(folders["first"]) == 1, "two units of one project were written to two folders"
+    assert len(folders["all"]) == 2, "a changed project must not reuse the first one's folder"
+    assert not any(Path(folder).exists() for folder in folders["all"]), "the worker's project folders outlive it"
