@@ -110,10 +110,11 @@ class BuildResult:
     """Which of the writer's renders this was (1 for its first)."""
 
     def summary(self) -> str:
-        """One line about what was written, e.g. ``booklet, 30 pages on 8 sheets, 0.67 MB in 1.93 s``
+        """One line about what was written, e.g. ``18 pages, 1.02 MB in 2.10 s``, ``booklet, 30 pages on 8 sheets,
+        0.67 MB in 1.93 s``
         (a Word document has no page count: ``docx, 0.51 MB in 2.10 s``)."""
         if self.edition is None:
-            return f"{self.pages} pages in {self.seconds:.2f} s"
+            return f"{self.pages} pages, {self.size / 1_000_000:.2f} MB in {self.seconds:.2f} s"
         pages = f"{self.pages} pages" + (f" on {self.sheets} sheets" if self.sheets else "")
         if not self.pages:  # a Word document: the word processor sets the pages
             return f"{self.edition.name}, {self.size / 1_000_000:.2f} MB in {self.seconds:.2f} s"

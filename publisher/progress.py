@@ -20,7 +20,7 @@ class TerminalProgress:
         self.stream = stream if stream is not None else sys.stderr
         self.label = label
         """Word shown before each step, e.g. ``building: pdf…``."""
-        self.enabled = _isatty(self.stream) if enabled is None else enabled
+        self.enabled = is_terminal(self.stream) if enabled is None else enabled
         """Whether anything is printed (default: only on a terminal)."""
         self._shown = False
         self._started = time.perf_counter()
@@ -48,7 +48,8 @@ class TerminalProgress:
         self._shown = False
 
 
-def _isatty(stream: TextIO) -> bool:
+def is_terminal(stream: TextIO) -> bool:
+    """Whether ``stream`` is a terminal (a pipe, a file or a closed stream is not)."""
     try:
         return stream.isatty()
     except (AttributeError, ValueError):  # closed or not a real file

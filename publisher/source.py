@@ -6,16 +6,14 @@ chart specs in ``source/charts/*.yaml`` and data in ``source/data/``.
 
 from __future__ import annotations
 
-import dataclasses
 import re
-import typing
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
 
 from . import frontmatter, paths, yamlpos
-from .errors import Pos, PublisherError, did_you_mean
+from .errors import Pos, PublisherError
+from .frontmatter import parse_meta
 from .model import Meta
 
 MAIN_FILE = Path("source") / "report.md"
@@ -151,83 +149,3 @@ def parse_source(root: Path, main: SourceFile) -> Source:
         del data["params"]
     meta = parse_meta(data, Pos(main.path, 1, 1), root)
     return Source(root, main, meta, front.body, front.body_line)
-
-
-_META_FIELDS = {f.name: f for f in dataclasses.fields(Meta)}
-_META_TYPES = typing.get_type_hints(Meta)
-
-
-def parse_meta(data: Any, pos: Pos, root: Path) -> Meta:
-    """Check the front matter against :class:`Meta`: unknown keys and wrong types are errors."""
-    if data is None:
-        data = yamlpos.YMap()
-        data.pos, data.key_pos, data.value_pos = pos, {}, {}
-    if not isinstance(data, yamlpos.YMap):
-        raise PublisherError("front matter must be a mapping of `key: value` lines", pos)
-    values: dict[str, Any] = {}
-    for key, value in data.items():
-        if key not in _META_FIELDS:
-            raise PublisherError(
-                f"unknown front matter key '{key}'",
-                data.key_pos[key],
-                did_you_mean(key, _META_FIELDS),
-            )
-        values[key] = _check_type(key, value, _META_TYPES[key], data.where(key))
-    if "title" not in values:
-        raise PublisherError("front matter has no `title`", data.pos, "add a line `title: …`")
-    values.setdefault("name", root.name)
-    values.setdefault("author", values.get("organisation", ""))
-    meta = Meta(**values)
-    if meta.paper not in ("A4", "A5"):
-        raise PublisherError(
-            f"unknown paper '{meta.paper}'", data.where("paper"), did_you_mean(meta.paper, ["A4", "A5"])
-        )
-    if meta.numbering not in ("document", "chapter"):
-        raise PublisherError(
-            f"numbering: unknown value '{meta.numbering}'",
-            data.where("numbering"),
-            did_you_mean(meta.numbering, ["document", "chapter"]),
-        )
-    if "theme" in data:
-        from .theme import check_theme_name
-
-        check_theme_name(meta.theme, data.where("theme"))
-    if not re.fullmatch(r"[\w.-]+", meta.name):
-        raise PublisherError(
-            f"name '{meta.name}' cannot be a file name",
-            data.where("name") if "name" in data else data.pos,
-            "use letters, digits, '-', '_' and '.' only",
-        )
-    return meta
-
-
-def _check_type(key: str, value: Any, hint: Any, pos: Pos) -> Any:
-    origin = typing.get_origin(hint)
-    args = typing.get_args(hint)
-    if hint is str:
-        if isinstance(value, str | int | float) and not isinstance(value, bool):
-            return str(value)
-        if hasattr(value, "isoformat"):
-            return str(value.isoformat())
-    elif hint is int:
-        if isinstance(value, int) and not isinstance(value, bool):
-            return value
-    elif hint is bool:
-        if isinstance(value, bool):
-            return value
-    elif origin in (typing.Union, __import__("types").UnionType) and type(None) in args:
-        if value is None:
-            return None
-        inner = next(a for a in args if a is not type(None))
-        return _check_type(key, value, inner, pos)
-    elif origin is list:
-        if isinstance(value, str):
-            return [v.strip() for v in re.split(r"[,，、]", value) if v.strip()]
-        if isinstance(value, list):
-            return [str(v) for v in value]
-    kind = {str: "text", int: "a whole number", bool: "true or false"}.get(hint, str(hint))
-    if origin is list:
-        kind = "a list"
-    raise PublisherError(
-        f"{key}: expected {kind}, got {value!r}", pos, "see the front matter keys in docs/source-format.md"
-    )

@@ -182,10 +182,35 @@ def available_themes(project: Path | None = None) -> list[str]:
 
 
 @dataclass(frozen=True)
+class ThemeInfo:
+    """A theme as ``publisher themes`` lists it."""
+
+    name: str
+    origin: str
+    """``built-in``, ``project`` or ``built-in, changed by the project``."""
+    description: str
+    """The ``description:`` of its ``theme.yaml`` (the project's copy over the publisher's); empty when none."""
+
+
+def describe_themes(project: Path | None = None) -> list[ThemeInfo]:
+    """The themes ``project`` can use (the publisher's and its own), each with what it is for."""
+    found = []
+    for name in available_themes(project):
+        own = project / "styles" / name if project is not None else None
+        own_dir = own if own is not None and own.is_dir() else None
+        builtin = (STYLES_DIR / name).is_dir()
+        origin = ("built-in, changed by the project" if own_dir else "built-in") if builtin else "project"
+        folders = [d for d in (own_dir, STYLES_DIR / name) if d is not None and d.is_dir()]
+        found.append(ThemeInfo(name, origin, _declared(folders, name, project).description))
+    return found
+
+
+@dataclass(frozen=True)
 class _Declared:
     extends: str | None
     checks: tuple[str, ...] | None
     captions: dict[str, str]
+    description: str = ""
 
 
 def _declared(folders: list[Path], name: str, project: Path | None) -> _Declared:
@@ -195,6 +220,7 @@ def _declared(folders: list[Path], name: str, project: Path | None) -> _Declared
     extends: str | None = None if name == BASE_THEME else BASE_THEME
     checks: tuple[str, ...] | None = None
     captions: dict[str, str] = {}
+    description = ""
     for folder in reversed(folders):
         path = folder / THEME_FILE
         if not path.is_file():
@@ -223,7 +249,11 @@ def _declared(folders: list[Path], name: str, project: Path | None) -> _Declared
             checks = tuple(listed)
         if "captions" in data:
             captions.update(_captions(data))
-    return _Declared(extends, checks, captions)
+        if "description" in data:
+            if not isinstance(data["description"], str):
+                raise PublisherError("description: expected one line of text", data.where("description"))
+            description = data["description"]
+    return _Declared(extends, checks, captions, description)
 
 
 def _captions(data: yamlpos.YMap) -> dict[str, str]:

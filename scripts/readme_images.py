@@ -1,4 +1,5 @@
-"""Render two pages of the sample PDF side by side for the README (docs/images/pages.png)."""
+"""Pictures for the README: two pages of the sample PDF side by side (docs/images/pages.png), and the first
+page and the first text page of the project `publisher new` writes (docs/images/new-report.png)."""
 
 from __future__ import annotations
 
@@ -10,9 +11,11 @@ from pathlib import Path
 from PIL import Image
 
 REPO = Path(__file__).resolve().parent.parent
+PUBLISHER = Path(sys.executable).parent / "publisher"
 
 
-def main(pdf: Path = REPO / "out" / "zumiao-2021-work-report.pdf", pages: tuple[int, ...] = (3, 8)) -> None:
+def side_by_side(pdf: Path, pages: tuple[int, ...], out: Path) -> None:
+    """Pages of ``pdf`` at 70 dpi on a grey sheet, written to ``out``."""
     images = []
     with tempfile.TemporaryDirectory() as tmp:
         for page in pages:
@@ -30,9 +33,23 @@ def main(pdf: Path = REPO / "out" / "zumiao-2021-work-report.pdf", pages: tuple[
     for im in images:
         sheet.paste(im, (x, gap))
         x += im.width + gap
-    out = REPO / "docs" / "images" / "pages.png"
     sheet.save(out, optimize=True)
     print(f"wrote {out.relative_to(REPO)}")
+
+
+def new_report() -> None:
+    """`publisher new myreport` built as it comes: its cover and its first page of text."""
+    with tempfile.TemporaryDirectory() as tmp:
+        subprocess.run([str(PUBLISHER), "new", "myreport"], cwd=tmp, check=True, capture_output=True)
+        subprocess.run([str(PUBLISHER), "build", "--strict"], cwd=Path(tmp) / "myreport", check=True)
+        side_by_side(
+            Path(tmp) / "myreport" / "out" / "myreport.pdf", (1, 3), REPO / "docs" / "images" / "new-report.png"
+        )
+
+
+def main(pdf: Path = REPO / "out" / "zumiao-2021-work-report.pdf", pages: tuple[int, ...] = (3, 8)) -> None:
+    side_by_side(pdf, pages, REPO / "docs" / "images" / "pages.png")
+    new_report()
 
 
 if __name__ == "__main__":

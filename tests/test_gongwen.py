@@ -109,8 +109,9 @@ def renamed_copy(source: Path, family: str, target: Path) -> None:
         font.save(target)
 
 
-def test_the_offices_fonts_are_found_by_their_names_and_pass(tmp_path: Path) -> None:
-    """Renamed copies in a temporary fontconfig folder (never the system's): every role passes."""
+def with_office_fonts(tmp_path: Path) -> dict[str, str]:
+    """The environment of a process that finds the office's fonts by their names: renamed copies in a
+    temporary fontconfig folder (never the system's); they are in ``tmp_path / "fonts"``."""
     from publisher import fontstore
     from publisher.theme import FONTS_DIR
 
@@ -124,7 +125,13 @@ def test_the_offices_fonts_are_found_by_their_names_and_pass(tmp_path: Path) -> 
         '<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "fonts.dtd">\n'
         f"<fontconfig><dir>{folder}</dir><cachedir>{tmp_path / 'fc-cache'}</cachedir></fontconfig>\n"
     )
-    env = {**os.environ, "FONTCONFIG_FILE": str(conf), "MPLCONFIGDIR": str(tmp_path / "mpl")}
+    return {**os.environ, "FONTCONFIG_FILE": str(conf), "MPLCONFIGDIR": str(tmp_path / "mpl")}
+
+
+def test_the_offices_fonts_are_found_by_their_names_and_pass(tmp_path: Path) -> None:
+    """Renamed copies in a temporary fontconfig folder (never the system's): every role passes."""
+    env = with_office_fonts(tmp_path)
+    folder = tmp_path / "fonts"
     command = [sys.executable, "-m", "publisher", "check", str(REPO), "--theme", "gongwen"]
     proc = subprocess.run(command, env=env, capture_output=True, text=True, cwd=tmp_path)
     assert proc.returncode == 0, proc.stdout + proc.stderr

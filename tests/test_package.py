@@ -38,6 +38,7 @@ def test_the_wheel_builds_the_sample_outside_the_checkout(sample: Sample, tmp_pa
     for needed in (
         "publisher/styles/base/templates/report.html.j2",
         "publisher/styles/gongwen/theme.yaml",
+        "publisher/starter/zh-Hant/report.md",
         "publisher/assets/fonts/PublisherSerif-Regular.otf",
         "publisher/engine/weasyprint/writer.py",
     ):
@@ -66,3 +67,6 @@ def test_the_wheel_builds_the_sample_outside_the_checkout(sample: Sample, tmp_pa
     built = elsewhere / "report.pdf"
     pages = pdftotext(built).split("\f")
     assert [re.sub(r"\s+", "", p) for p in pages] == [re.sub(r"\s+", "", p) for p in sample.text_by_page]
+    _run([venv / "bin" / "publisher", "new", "mine", "--lang", "zh-Hant"], cwd=elsewhere, env=env)
+    _run([venv / "bin" / "publisher", "build", "mine", "--strict"], cwd=elsewhere, env=env)
+    assert "範本" in pdftotext(elsewhere / "mine" / "out" / "mine.pdf")

@@ -15,6 +15,7 @@ from ..data import VERSION
 from ..errors import Diagnostics, failure
 from ..files import display_path
 from ..progress import TerminalProgress
+from .terminal import complete_edition, complete_theme, link, open_in_viewer
 
 
 def _print_warnings(diagnostics: Diagnostics) -> None:
@@ -108,7 +109,11 @@ def main(ctx: click.Context, debug: bool) -> None:
     type=click.Path(path_type=Path),
     help="Output .pdf file or folder (default PROJECT/out/<name>.pdf).",
 )
-@click.option("--theme", help="Theme name (default: front matter `theme`, else 'report').")
+@click.option(
+    "--theme",
+    shell_complete=complete_theme,
+    help="Theme name (default: front matter `theme`, else 'report'; `publisher themes` lists them).",
+)
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
 @click.option("--no-cache", is_flag=True, help="Draw every chart again instead of reusing out/.cache.")
 @click.option("--allow-remote", is_flag=True, help="Allow http(s) images and resources (off by default).")
@@ -118,10 +123,12 @@ def main(ctx: click.Context, debug: bool) -> None:
     "editions",
     multiple=True,
     metavar="NAME",
+    shell_complete=complete_edition,
     help="Build this edition (print, meeting, archive, booklet, docx, or one of publisher.toml) into "
     "out/<name>-<edition>.pdf (docx: out/<name>.docx, a Word document); repeatable.",
 )
 @click.option("--all-editions", is_flag=True, help="Build every edition.")
+@click.option("--open", "open_", is_flag=True, help="Open the PDF in the desktop's viewer when it is written.")
 @click.option(
     "--jobs",
     type=click.IntRange(min=1),
@@ -150,6 +157,7 @@ def build(
     all_editions: bool,
     jobs: int | None,
     params: dict[str, str],
+    open_: bool,
 ) -> None:
     """Build the report in PROJECT into a PDF."""
 
@@ -179,7 +187,12 @@ def build(
             progress.clear()
             _print_warnings(built[0].warnings)
         for result in built:
-            click.echo(f"wrote {display_path(result.output)}: {result.summary()}")
+            click.echo(f"wrote {link(result.output, display_path(result.output))}: {result.summary()}")
+        if open_:
+            first = built[0].output
+            why = open_in_viewer(first)
+            if why is not None:
+                click.echo(f"--open: {why}; the file is {first.resolve()}", err=True)
         return 0
 
     run_user_command(ctx.obj["debug"], body)
@@ -264,7 +277,11 @@ def _params(values: tuple[str, ...]) -> dict[str, str]:
 
 @main.command()
 @click.argument("project", type=click.Path(path_type=Path), default=".")
-@click.option("--theme", help="Theme name (default: front matter `theme`, else 'report').")
+@click.option(
+    "--theme",
+    shell_complete=complete_theme,
+    help="Theme name (default: front matter `theme`, else 'report'; `publisher themes` lists them).",
+)
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
 @click.option("--allow-remote", is_flag=True, help="Accept http(s) images (off by default).")
 @click.option("--fix", is_flag=True, help="Write the typography corrections into the source (keeps a .bak).")
@@ -351,7 +368,11 @@ def check(
     type=click.Path(path_type=Path),
     help="Output .pdf file or folder (default PROJECT/out/<name>.pdf).",
 )
-@click.option("--theme", help="Theme name (default: front matter `theme`, else 'report').")
+@click.option(
+    "--theme",
+    shell_complete=complete_theme,
+    help="Theme name (default: front matter `theme`, else 'report'; `publisher themes` lists them).",
+)
 @click.pass_context
 def watch(ctx: click.Context, project: Path, serve: bool, port: int, output: Path | None, theme: str | None) -> None:
     """Build PROJECT, then rebuild it whenever a source changes (Ctrl-C stops).
@@ -548,3 +569,91 @@ def extract(ctx: click.Context, pdf: Path, output: Path | None) -> None:
         return 0
 
     run_user_command(ctx.obj["debug"], body)
+
+
+@main.command()
+@click.argument("folder", type=click.Path(path_type=Path))
+@click.option(
+    "--theme",
+    default="report",
+    show_default=True,
+    shell_complete=complete_theme,
+    help="The theme (`publisher themes` lists them).",
+)
+@click.option(
+    "--lang",
+    type=click.Choice(["zh-CN", "zh-Hant", "en"]),
+    default="zh-CN",
+    show_default=True,
+    help="The report's language: Simplified or Traditional Chinese, or English (the template's text too).",
+)
+@click.option("--title", default=None, help="The report's title (default: 工作报告, 工作報告 or Annual Report).")
+@click.option("--force", is_flag=True, help="Write into FOLDER even if it is not empty (same-named files replaced).")
+@click.pass_context
+def new(ctx: click.Context, folder: Path, theme: str, lang: str, title: str | None, force: bool) -> None:
+    """Start a report in FOLDER: a small project that builds at once and shows how each part is written.
+
+    The front matter lists every key with what it does, the text a heading of
+    each level, a footnote, a chart, a table and cross-references;
+    publisher.toml the editions.
+    """
+
+    def body() -> int:
+        from ..starter import create
+
+        made = create(folder, theme=theme, lang=lang, title=title, force=force)
+        click.echo(f"created {display_path(made.folder)}: a report in the '{made.theme}' theme, {made.lang}")
+        for rel in made.files:
+            click.echo(f"  {rel}")
+        here = Path.cwd().resolve()
+        click.echo("next:")
+        if made.folder.resolve() != here:
+            click.echo(f"  cd {_shell_word(display_path(made.folder))}")
+        click.echo("  publisher watch --serve    (a live preview; `publisher build` writes the PDF)")
+        return 0
+
+    run_user_command(ctx.obj["debug"], body)
+
+
+def _shell_word(text: str) -> str:
+    import shlex
+
+    return shlex.quote(text)
+
+
+@main.command()
+@click.argument("project", type=click.Path(path_type=Path), default=".")
+@click.pass_context
+def themes(ctx: click.Context, project: Path) -> None:
+    """List the themes PROJECT can use (the publisher's and its own styles/), with what each is for."""
+
+    def body() -> int:
+        from ..theme import describe_themes
+
+        root = project.resolve() if (project / "styles").is_dir() else None
+        found = describe_themes(root)
+        width = max(len(t.name) for t in found)
+        origin_width = max(len(t.origin) for t in found)
+        for theme in found:
+            what = theme.description or f"(no description: add `description:` to styles/{theme.name}/theme.yaml)"
+            click.echo(f"{theme.name:<{width}}  {theme.origin:<{origin_width}}  {what}")
+        return 0
+
+    run_user_command(ctx.obj["debug"], body)
+
+
+@main.command()
+@click.argument("shell", type=click.Choice(["bash", "zsh", "fish"]))
+def completion(shell: str) -> None:
+    """Print the script that completes publisher's commands, options, themes and editions in SHELL.
+
+    \b
+    bash:  eval "$(publisher completion bash)"    (in ~/.bashrc)
+    zsh:   eval "$(publisher completion zsh)"     (in ~/.zshrc)
+    fish:  publisher completion fish > ~/.config/fish/completions/publisher.fish
+    """
+    from click.shell_completion import get_completion_class
+
+    cls = get_completion_class(shell)
+    assert cls is not None  # click knows the three shells of the Choice
+    click.echo(cls(main, {}, "publisher", "_PUBLISHER_COMPLETE").source())
