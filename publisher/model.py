@@ -307,7 +307,8 @@ Block = Heading | Paragraph | ListBlock | Quote | Table | Figure | ThematicBreak
 
 @dataclass(frozen=True)
 class Meta:
-    """Front matter of a report. Every field can be set in the YAML header."""
+    """Front matter of a report. Every field can be set in the YAML header; :data:`publisher.frontmatter.KEYS`
+    checks them and says what each does (a test keeps the two in step)."""
 
     title: str
     """Document title, on the cover and in the PDF metadata."""

@@ -126,7 +126,7 @@ def test_a_new_project_builds_under_strict_and_shows_every_construct(
     assert any(level == 4 for level, _title in outline), "a level-4 heading"
     assert len(titles) == 5
     text = pdftotext(pdf)
-    flat = re.sub(r"\s+", " ", text)
+    flat = re.sub(r"\s+", "" if lang.startswith("zh") else " ", text)  # a Chinese line may end anywhere
     assert expected["footnote"] in text
     for construct in ("figure", "table", "reference", "run-in"):
         assert re.search(expected[construct], flat), (construct, flat)
