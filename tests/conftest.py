@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import hypothesis
 import pdfplumber
 import pytest
 from pdfplumber.pdf import PDF
@@ -40,6 +41,34 @@ def pdftotext(pdf: Path, first: int | None = None, last: int | None = None) -> s
     if last:
         args += ["-l", str(last)]
     return subprocess.run([*args, str(pdf), "-"], check=True, capture_output=True, text=True).stdout
+
+
+# Hypothesis keeps no example database in the repository (.hypothesis/): tests write into temporary folders only.
+hypothesis.settings.register_profile("publisher", database=None)
+hypothesis.settings.load_profile("publisher")
+
+TOOL_FOLDERS = {".git", ".venv", "__pycache__", ".pytest_cache", ".mypy_cache", ".ruff_cache", "publisher.egg-info"}
+"""What tools (not the tests) keep in the checkout."""
+
+
+def repository_paths() -> set[str]:
+    """Every file and folder of the checkout but the tools' own."""
+    found: set[str] = set()
+    for folder, dirs, files in os.walk(REPO):
+        dirs[:] = [d for d in dirs if d not in TOOL_FOLDERS]
+        rel = Path(folder).relative_to(REPO)
+        found.update(str(rel / name) for name in dirs + files)
+    return found
+
+
+@pytest.fixture(scope="session", autouse=True)
+def nothing_written_into_the_repository() -> Iterator[None]:
+    """The session fails when a test left a file in the checkout (an ``out/``, a cache, a project's PDF)."""
+    before = repository_paths()
+    yield
+    left = sorted(repository_paths() - before)
+    if left:
+        pytest.fail(f"tests wrote into the repository: {', '.join(left[:10])}", pytrace=False)
 
 
 @pytest.fixture(scope="session", autouse=True)

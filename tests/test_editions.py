@@ -56,10 +56,9 @@ A4 = (595.28, 841.89)
 
 @dataclass
 class Built:
-    """Every edition of the sample, built twice into two folders."""
+    """Every edition of the sample, built once for the session."""
 
     results: dict[str, BuildResult]
-    again: dict[str, BuildResult]
     flat_booklet: Path
     """The booklet's A5 pages before imposition."""
     renderer: PdfWriter
@@ -68,22 +67,16 @@ class Built:
         return self.results[edition].output
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Built:
     out = tmp_path_factory.mktemp("editions")
     renderer = PdfWriter()
-    # Charts are drawn, not taken from out/.cache, so a stale cache cannot make two builds differ.
-    options = BuildOptions(project=REPO, output=out / "a", cache=False)
+    # Charts are drawn, not taken from a cache, so a stale cache cannot make two builds differ.
+    options = BuildOptions(project=REPO, output=out, cache=False)
     first = build_editions(options, None, renderer, environ=ENV)
-    second = build_editions(dataclasses.replace(options, output=out / "b"), None, renderer, environ=ENV)
     flat = dataclasses.replace(BUILTIN["booklet"], name="booklet-flat", impose="")
-    flat_result = build_edition(dataclasses.replace(options, output=out / "a"), flat, renderer, environ=ENV)
-    return Built(
-        {r.edition.name: r for r in first if r.edition},
-        {r.edition.name: r for r in second if r.edition},
-        flat_result.output,
-        renderer,
-    )
+    flat_result = build_edition(options, flat, renderer, environ=ENV)
+    return Built({r.edition.name: r for r in first if r.edition}, flat_result.output, renderer)
 
 
 @pytest.fixture
@@ -127,9 +120,13 @@ def test_qpdf_check_passes(built: Built, edition: str) -> None:
     assert "No syntax or stream encoding errors found" in done.stdout
 
 
-@pytest.mark.parametrize("edition", ["print", "meeting", "archive", "booklet", "docx"])
-def test_two_builds_are_byte_identical(built: Built, edition: str) -> None:
-    assert built.pdf(edition).read_bytes() == built.again[edition].output.read_bytes()
+def test_a_second_build_is_byte_identical(built: Built, tmp_path: Path) -> None:
+    # The booklet: imposition and finishing on top of the layout the writer keeps from the flat booklet.
+    # A rebuild of the archive edition from its extracted project (below) and of the Word edition
+    # (test_docx.py) are compared byte for byte too.
+    options = BuildOptions(project=REPO, output=tmp_path, cache=False)
+    again = build_edition(options, BUILTIN["booklet"], built.renderer, environ=ENV)
+    assert again.output.read_bytes() == built.pdf("booklet").read_bytes()
 
 
 @pytest.mark.parametrize("edition", ["print", "meeting", "archive", "booklet"])
