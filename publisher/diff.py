@@ -2,8 +2,8 @@
 
 A reviewer signing off a new version of meeting materials needs to know which
 pages changed and how. :func:`take_snapshot` reads what the comparison needs
-from one PDF with poppler (``pdftotext -bbox-layout`` for the text lines and
-their positions, ``pdftoppm`` for page images); :func:`compare` then
+from one PDF through :mod:`publisher.pdfread` (the text lines and their
+positions, page images); :func:`compare` then
 
 * diffs the text of the whole document line by line and, inside changed
   lines, character by character, so a rewritten phrase is reported as exactly
@@ -25,14 +25,11 @@ import base64
 import bisect
 import difflib
 import hashlib
-import html
 import io
 import os
 import re
 import shutil
-import subprocess
 import tempfile
-import xml.etree.ElementTree as ET
 from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -41,7 +38,9 @@ from typing import NamedTuple
 
 from PIL import Image, ImageChops, ImageDraw, ImageFilter
 
-from .errors import EnvironmentProblem, PublisherError
+from . import pdfread
+from .errors import PublisherError
+from .webpages import clip
 
 DPI = 100
 """Resolution of page images: sharp enough to read body text on screen."""
@@ -66,8 +65,6 @@ MAX_SHOWN = 400
 CAPTION = re.compile(r"^\s*(图|图表|表|Figure|Fig\.)\s*\d+")
 """A figure caption line, used to name a changed drawing."""
 
-POPPLER_HINT = "install poppler: `sudo apt-get install poppler-utils` on Debian/Ubuntu, `brew install poppler` on macOS"
-
 
 class Box(NamedTuple):
     """A rectangle, top-left origin: in points for text, in pixels for image areas."""
@@ -84,7 +81,7 @@ class Box(NamedTuple):
 
 @dataclass(frozen=True)
 class TextLine:
-    """One line of text on a page, as poppler reads it."""
+    """One line of text on a page, as :mod:`publisher.pdfread` reads it."""
 
     page: int
     """1-based page number."""
@@ -151,10 +148,10 @@ class TextChange:
         if self.removed and self.added:
             if max(len(self.removed), len(self.added)) <= 6:  # a short edit reads better with its words around it
                 return f"“{before}{self.removed}{after}” → “{before}{self.added}{after}”"
-            return f"“{_clip(self.removed, limit)}” → “{_clip(self.added, limit)}”"
+            return f"“{clip(self.removed, limit)}” → “{clip(self.added, limit)}”"
         word, text = ("added", self.added) if self.added else ("removed", self.removed)
         where = f" after “{before}”" if before else (f" before “{after}”" if after else "")
-        return f"{word} “{_clip(text, limit)}”{where}"
+        return f"{word} “{clip(text, limit)}”{where}"
 
 
 @dataclass
@@ -235,43 +232,19 @@ MARGIN = 0.085
 """Lines within this fraction of the page height from the top or bottom edge are running headers/footers."""
 
 
-def _tool(name: str) -> str:
-    path = shutil.which(name)
-    if path is None:
-        raise EnvironmentProblem(
-            f"'{name}' (poppler) is needed to compare PDFs; it is not installed", hint=POPPLER_HINT
-        )
-    return path
-
-
 def page_count(pdf: Path) -> int:
     """Number of pages of ``pdf``; a user error if it is not a readable PDF."""
-    if not pdf.is_file():
-        raise PublisherError(f"'{pdf}' does not exist or is not a file", hint="give the paths of two PDF files")
-    proc = subprocess.run([_tool("pdfinfo"), str(pdf)], capture_output=True, text=True, errors="replace")
-    found = re.search(r"^Pages:\s+(\d+)", proc.stdout, re.M)
-    if proc.returncode != 0 or found is None:
-        reason = (proc.stderr.strip().splitlines() or ["unknown error"])[-1]
-        raise PublisherError(f"'{pdf}' is not a readable PDF ({reason})", hint="give the paths of two PDF files")
-    return int(found.group(1))
+    return pdfread.page_count(pdf, hint="give the paths of two PDF files")
 
 
-def read_lines(xhtml: str) -> list[tuple[float, float, list[TextLine]]]:
-    """Pages of ``pdftotext -bbox-layout`` output: (width, height, lines) each."""
-    ns = {"x": "http://www.w3.org/1999/xhtml"}
-    root = ET.fromstring(xhtml)
-    pages = []
-    for number, page in enumerate(root.iterfind(".//x:page", ns), start=1):
-        lines = []
-        for line in page.iterfind(".//x:line", ns):
-            text = " ".join(w.text for w in line.iterfind("x:word", ns) if w.text)
-            text = LEADER.sub(" … ", text)  # a TOC's dot leaders: their length is layout, not text
-            if not text.strip():
-                continue
-            box = Box(*(float(line.get(k, "0")) for k in ("xMin", "yMin", "xMax", "yMax")))
-            lines.append(TextLine(number, text, box))
-        pages.append((float(page.get("width", "0")), float(page.get("height", "0")), lines))
-    return pages
+def read_lines(page: pdfread.Page, number: int) -> list[TextLine]:
+    """The text lines of one page, in reading order, with their boxes in points."""
+    lines = []
+    for line in page.lines():
+        text = LEADER.sub(" … ", " ".join(line.text.split()))  # a TOC's dot leaders: their length is layout
+        if text.strip():
+            lines.append(TextLine(number, text, Box(line.x0, line.top, line.x1, line.bottom)))
+    return lines
 
 
 def take_snapshot(
@@ -281,64 +254,32 @@ def take_snapshot(
     dpi: int = DPI,
     unchanged: Collection[int] = (),
 ) -> Snapshot:
-    """Read ``pdf``'s text lines and render its pages to PNGs in ``folder``.
+    """Read ``pdf``'s text lines and render its pages to PNGs in ``folder`` (:mod:`publisher.pdfread`).
 
     Pages whose pixels equal a page of ``previous`` reuse its PNG (a hard
-    link), so a watch rebuild encodes only the pages that changed. Poppler
-    runs in parallel, one process per core. Pages listed in ``unchanged``
-    (1-based; a warm rebuild wrote them byte for byte as before) are not
-    rendered at all: they take ``previous``'s image.
+    link), so a watch rebuild encodes only the pages that changed. Pages
+    listed in ``unchanged`` (1-based; a warm rebuild wrote them byte for byte
+    as before) are not rendered at all: they take ``previous``'s image.
     """
-    count = page_count(pdf)
     folder.mkdir(parents=True, exist_ok=True)
-    kept = {n for n in unchanged if previous is not None and len(previous.pages) == count and 1 <= n <= count}
-    wanted = [n for n in range(1, count + 1) if n not in kept]
-    text_proc = subprocess.Popen(
-        [_tool("pdftotext"), "-enc", "UTF-8", "-bbox-layout", str(pdf), "-"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-    )
-    renderers = []
-    with tempfile.TemporaryDirectory(prefix="pages-", dir=folder) as raw:
-        for first, last in _ranges(wanted, min(os.cpu_count() or 1, 4)):
-            args = [_tool("pdftoppm"), "-r", str(dpi), "-f", str(first), "-l", str(last), str(pdf), f"{raw}/p"]
-            renderers.append(subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE))
-        xhtml, _ = text_proc.communicate()
-        failed = [p.communicate()[1].decode(errors="replace").strip() for p in renderers if p.wait() != 0]
-        if text_proc.returncode != 0 or failed:
-            raise PublisherError(f"poppler could not read '{pdf}': {'; '.join(failed) or 'pdftotext failed'}")
-        text_pages = read_lines(xhtml.decode("utf-8", errors="replace"))
-        rendered = {int(m.group(1)): p for p in Path(raw).iterdir() if (m := re.search(r"-(\d+)\.ppm$", p.name))}
+    pages = []
+    with pdfread.open_pdf(pdf, hint="give the paths of two PDF files") as document:
+        count = len(document)
+        kept = {n for n in unchanged if previous is not None and len(previous.pages) == count and 1 <= n <= count}
         reuse = {page.digest: page.image for page in previous.pages} if previous else {}
-        pages = []
-        for number in range(1, count + 1):
-            width, height, lines = text_pages[number - 1] if number <= len(text_pages) else (0.0, 0.0, [])
+        for page in document.pages():
+            number = page.index + 1
+            lines = read_lines(page, number)
+            height = page.height
             furniture = [x for x in lines if x.box.y1 <= MARGIN * height or x.box.y0 >= (1 - MARGIN) * height]
             body = [x for x in lines if x not in furniture]
+            target = folder / f"page-{number:03d}.png"
             if number in kept and previous is not None:
-                image, digest = _link_page(previous.pages[number - 1], folder / f"page-{number:03d}.png")
+                image, digest = _link_page(previous.pages[number - 1], target)
             else:
-                image, digest = _store_page(rendered[number], folder / f"page-{number:03d}.png", reuse)
-            pages.append(Page(number, width, height, body, furniture, image, digest))
+                image, digest = _store_page(page.render(dpi), target, reuse)
+            pages.append(Page(number, page.width, height, body, furniture, image, digest))
     return Snapshot(pdf, pages, dpi)
-
-
-def _ranges(numbers: list[int], parts: int) -> list[tuple[int, int]]:
-    """Runs of consecutive page numbers, the longest cut so there are about ``parts`` of them."""
-    runs: list[tuple[int, int]] = []
-    for number in numbers:
-        if runs and runs[-1][1] == number - 1:
-            runs[-1] = (runs[-1][0], number)
-        else:
-            runs.append((number, number))
-    while len(runs) < parts:
-        longest = max(range(len(runs)), key=lambda i: runs[i][1] - runs[i][0], default=None)
-        if longest is None or runs[longest][0] == runs[longest][1]:
-            break
-        first, last = runs[longest]
-        middle = (first + last) // 2
-        runs[longest : longest + 1] = [(first, middle), (middle + 1, last)]
-    return runs
 
 
 def _link_page(page: Page, target: Path) -> tuple[Path, str]:
@@ -350,9 +291,7 @@ def _link_page(page: Page, target: Path) -> tuple[Path, str]:
     return target, page.digest
 
 
-def _store_page(raw: Path, target: Path, reuse: dict[str, Path]) -> tuple[Path, str]:
-    with Image.open(raw) as image:
-        rgb = image.convert("RGB")
+def _store_page(rgb: Image.Image, target: Path, reuse: dict[str, Path]) -> tuple[Path, str]:
     digest = hashlib.blake2b(rgb.tobytes(), digest_size=16).hexdigest()
     target.unlink(missing_ok=True)
     same = reuse.get(digest)
@@ -743,7 +682,7 @@ def _changed_drawings(
         if captions:
             middle = (part.y0 + part.y1) / 2 / scale
             nearest = min(captions, key=lambda line: abs((line.box.y0 + line.box.y1) / 2 - middle))
-            name = _clip(nearest.text, 40)
+            name = clip(nearest.text, 40)
         found.append((name, part))
     return found
 
@@ -790,10 +729,6 @@ def page_ranges(numbers: Iterable[int]) -> str:
     return ", ".join(out)
 
 
-def _clip(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
 MARK = (214, 30, 30)
 """Outline of what changed: edited text, changed drawings."""
 MOVED = (150, 150, 150)
@@ -828,105 +763,58 @@ def _marks(changes: Iterable[TextChange], side: str, page: int, scale: float) ->
     return out
 
 
-_STYLE = """
-body { font: 15px/1.6 system-ui, "Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", "Microsoft YaHei",
-       sans-serif; margin: 0 auto; max-width: 1500px; padding: 16px 24px 48px; color: #222; background: #f4f4f2; }
-h1 { font-size: 22px; margin: 8px 0; } h2 { font-size: 18px; margin: 0 0 8px; }
-.files { color: #555; margin: 0 0 12px; } .files b { color: #222; }
-.verdict { font-size: 17px; padding: 10px 14px; background: #fff; border-left: 5px solid #c0392b; }
-.verdict.none { border-color: #2e8b57; }
-table { border-collapse: collapse; background: #fff; margin: 12px 0; }
-th, td { text-align: left; padding: 5px 12px; border-bottom: 1px solid #ddd; vertical-align: top; }
-.tag { display: inline-block; padding: 0 6px; border-radius: 3px; font-size: 13px; color: #fff; }
-.changed { background: #c0392b; } .added { background: #2e7d32; } .removed { background: #6d4c41; }
-.moved { background: #7f8c8d; }
-section.page { background: #fff; margin: 22px 0; padding: 14px 18px; box-shadow: 0 1px 3px rgba(0,0,0,.15); }
-ul.edits { margin: 4px 0 14px; padding-left: 20px; } ul.edits li { margin: 4px 0; }
-del { background: #fbd3d0; color: #a11; text-decoration: line-through; }
-ins { background: #d3f2d5; color: #135f1b; text-decoration: none; }
-.ctx, .furniture { color: #777; } .where { color: #999; font-size: 13px; }
-.legend { color: #666; font-size: 13px; }
-.legend b { display: inline-block; width: 14px; height: 10px; border: 2px solid #d61e1e; background: #ffe9a8; }
-.legend i { display: inline-block; width: 14px; height: 10px; border: 1px solid #969696; }
-.pair { display: grid; grid-template-columns: 1fr 1fr; gap: 18px; align-items: start; }
-.pair figure { margin: 0; } .pair figcaption { font-weight: bold; color: #555; margin-bottom: 4px; }
-.pair img { width: 100%; border: 1px solid #bbb; background: #fff; }
-details { margin: 22px 0; } summary { cursor: pointer; font-weight: bold; }
-footer { color: #888; font-size: 13px; margin-top: 32px; }
-"""
+@dataclass(frozen=True)
+class _Side:
+    caption: str
+    image: str | None
+    """The page with its changes outlined, as a ``data:`` URI; ``None`` for a page that is not there."""
+
+
+@dataclass(frozen=True)
+class _Pair:
+    sides: tuple[_Side, _Side]
+
+
+@dataclass(frozen=True)
+class _Row:
+    page: PageDiff
+    edits: list[str]
+    """What changed, a few words each (the summary table)."""
+    drawings: list[str]
+    pair: _Pair | None
+    """The page before and after (none past the report's page limit)."""
 
 
 def render_report(comparison: Comparison, max_pages: int = 40) -> str:
-    """The change report as one self-contained HTML page (images inline)."""
-    e = html.escape
-    old, new = comparison.old, comparison.new
-    content = comparison.with_status("changed", "added", "removed")
-    moved = comparison.with_status("moved")
-    unchanged = [p.number for p in comparison.with_status("unchanged")]
-    out = [
-        '<!DOCTYPE html>\n<html lang="zh-CN"><head><meta charset="utf-8">',
-        f"<title>Changes: {e(old.pdf.name)} → {e(new.pdf.name)}</title><style>{_STYLE}</style></head><body>",
-        "<h1>What changed</h1>",
-        f'<p class="files">Before: <b>{e(str(old.pdf))}</b> ({len(old.pages)} pages, {_mtime(old.pdf)})<br>'
-        f"After: <b>{e(str(new.pdf))}</b> ({len(new.pages)} pages, {_mtime(new.pdf)})</p>",
-    ]
-    if not content and not moved:
-        out.append('<p class="verdict none">No visible change: every page is identical.</p>')
-    else:
-        out.append(f'<p class="verdict">{e(_verdict(comparison))}</p>')
-        out.append("<table><tr><th>page</th><th>status</th><th>what changed</th></tr>")
-        for page in content:
-            edits = [c.describe() for c in page.text[:3]] + [f"drawing: {n}" for n in _names(page)]
-            if len(page.text) > 3:
-                edits.append(f"{len(page.text) - 3} more text changes")
-            if page.furniture and not page.text:
-                edits.append("running header/footer")
-            out.append(
-                f'<tr><td><a href="#p{page.number}">{page.number}</a></td>'
-                f'<td><span class="tag {page.status}">{page.status}</span></td><td>{e("; ".join(edits))}</td></tr>'
-            )
-        if moved:
-            out.append(
-                f'<tr><td>{page_ranges(p.number for p in moved)}</td><td><span class="tag moved">moved</span></td>'
-                "<td>same text and figures, laid out differently (pushed by a change before them)</td></tr>"
-            )
-        if unchanged:
-            out.append(f"<tr><td>{page_ranges(unchanged)}</td><td>unchanged</td><td>identical pixels</td></tr>")
-        out.append("</table>")
-        out.append(
-            '<p class="legend"><b></b> changed text or drawing &nbsp; <i></i> moved only (same content, new place)</p>'
-        )
-    for index, page in enumerate(content):
-        out.append(f'<section class="page" id="p{page.number}">')
-        out.append(f'<h2>Page {page.number} <span class="tag {page.status}">{page.status}</span></h2>')
-        out.append('<ul class="edits">')
-        out.extend(f"<li>{_change_html(change, page.number)}</li>" for change in page.text)
-        out.extend(f"<li>drawing changed: {e(name)}</li>" for name in _names(page))
-        out.extend(
-            f'<li class="furniture">running header/footer: {_change_html(change, page.number)}</li>'
-            for change in page.furniture
-        )
-        out.append("</ul>")
-        if index < max_pages:
-            out.append(_pair_html(comparison, page))
-        out.append("</section>")
-    if len(content) > max_pages:
-        out.append(f"<p>Images of the first {max_pages} changed pages only.</p>")
-    if moved:
-        out.append(f"<details><summary>Pages that only moved: {page_ranges(p.number for p in moved)}</summary>")
-        for page in moved[:max_pages]:
-            out.append(f'<section class="page" id="p{page.number}"><h2>Page {page.number}</h2>')
-            out.extend(
-                f'<p class="furniture">running header/footer: {_change_html(c, page.number)}</p>'
-                for c in page.furniture
-            )
-            out.append(_pair_html(comparison, page, scale=0.6) + "</section>")
-        out.append("</details>")
+    """The change report as one self-contained HTML page (images inline; template ``changes.html.j2``)."""
     from .data import VERSION
+    from .webpages import render
 
-    stamp = datetime.now().strftime("%Y-%m-%d %H:%M:%S")
-    out.append(f"<footer>publisher {e(VERSION)} · report written {stamp}</footer></body></html>\n")
-    return "\n".join(out)
+    old, new = comparison.old, comparison.new
+    content = []
+    for index, page in enumerate(comparison.with_status("changed", "added", "removed")):
+        edits = [c.describe() for c in page.text[:3]] + [f"drawing: {n}" for n in _names(page)]
+        if len(page.text) > 3:
+            edits.append(f"{len(page.text) - 3} more text changes")
+        if page.furniture and not page.text:
+            edits.append("running header/footer")
+        pair = _pair(comparison, page) if index < max_pages else None
+        content.append(_Row(page, edits, _names(page), pair))
+    moved = comparison.with_status("moved")
+    return render(
+        "changes.html.j2",
+        old={"name": old.pdf.name, "path": str(old.pdf), "pages": len(old.pages), "time": _mtime(old.pdf)},
+        new={"name": new.pdf.name, "path": str(new.pdf), "pages": len(new.pages), "time": _mtime(new.pdf)},
+        verdict=_verdict(comparison),
+        content=content,
+        moved=[_Row(page, [], [], _pair(comparison, page, scale=0.6)) for page in moved[:max_pages]],
+        moved_pages=page_ranges(p.number for p in moved),
+        unchanged_pages=page_ranges(p.number for p in comparison.with_status("unchanged")),
+        max_pages=max_pages,
+        max_shown=MAX_SHOWN,
+        version=VERSION,
+        written=datetime.now().strftime("%Y-%m-%d %H:%M:%S"),
+    )
 
 
 def _names(page: PageDiff) -> list[str]:
@@ -952,39 +840,22 @@ def _verdict(comparison: Comparison) -> str:
     return "; ".join(parts) + "."
 
 
-def _change_html(change: TextChange, page: int) -> str:
-    e = html.escape
-    parts = [f'<span class="ctx">…{e(change.before)}</span>'] if change.before else []
-    if change.removed:
-        parts.append(f"<del>{e(_clip(change.removed, MAX_SHOWN))}</del>")
-    if change.added:
-        parts.append(f"<ins>{e(_clip(change.added, MAX_SHOWN))}</ins>")
-    if change.after:
-        parts.append(f'<span class="ctx">{e(change.after)}…</span>')
-    if change.old_page is not None and change.old_page != page and change.removed:
-        parts.append(f' <span class="where">(was on page {change.old_page})</span>')
-    return "".join(parts)
-
-
-def _pair_html(comparison: Comparison, page: PageDiff, scale: float = 1.0) -> str:
+def _pair(comparison: Comparison, page: PageDiff, scale: float = 1.0) -> _Pair:
     number = page.number
     px = comparison.new.dpi / 72
     drawn = [area for _, area in page.drawings]
     moved = [area for area in page.areas if area not in drawn]
-    cells = []
-    if page.status != "added":
-        marks = _marks(page.text + page.furniture, "old", number, px) + drawn
-        uri = _png_uri(comparison.old.pages[number - 1].image, marks, moved, scale)
-        cells.append(f'<figure><figcaption>Before · page {number}</figcaption><img src="{uri}" alt=""></figure>')
-    else:
-        cells.append("<figure><figcaption>Before · no such page</figcaption></figure>")
-    if page.status != "removed":
-        marks = _marks(page.text + page.furniture, "new", number, px) + drawn
-        uri = _png_uri(comparison.new.pages[number - 1].image, marks, moved, scale)
-        cells.append(f'<figure><figcaption>After · page {number}</figcaption><img src="{uri}" alt=""></figure>')
-    else:
-        cells.append("<figure><figcaption>After · page removed</figcaption></figure>")
-    return '<div class="pair">' + "".join(cells) + "</div>"
+    sides = []
+    for side, snapshot, word, missing in (
+        ("old", comparison.old, "Before", "added"),
+        ("new", comparison.new, "After", "removed"),
+    ):
+        if page.status == missing:
+            sides.append(_Side(f"{word} · {'no such page' if side == 'old' else 'page removed'}", None))
+            continue
+        marks = _marks(page.text + page.furniture, side, number, px) + drawn
+        sides.append(_Side(f"{word} · page {number}", _png_uri(snapshot.pages[number - 1].image, marks, moved, scale)))
+    return _Pair((sides[0], sides[1]))
 
 
 def _mtime(path: Path) -> str:

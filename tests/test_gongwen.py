@@ -48,7 +48,7 @@ def test_full_pages_have_22_lines_on_a_28_99_pt_pitch(gongwen_pdf: Path) -> None
     assert sum(1 for n in per_page.values() if n == 22) >= 10
     full_page = next(page for page, n in per_page.items() if n == 22)
     # the top of each line's last character (body face; a run-in heading starts in 楷体)
-    tops = sorted(float(line.chars[-1]["top"]) for line in lines if line.page == full_page)
+    tops = sorted(line.chars[-1].top for line in lines if line.page == full_page)
     assert all(abs(b - a - 28.99) < 0.15 for a, b in itertools.pairwise(tops))
     assert tops[-1] - tops[0] == pytest.approx(21 * 28.99, abs=0.15)
 

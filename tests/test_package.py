@@ -41,6 +41,8 @@ def test_the_wheel_builds_the_sample_outside_the_checkout(sample: Sample, tmp_pa
         "publisher/starter/zh-Hant/report.md",
         "publisher/assets/fonts/PublisherSerif-Regular.otf",
         "publisher/engine/weasyprint/writer.py",
+        "publisher/templates/changes.html.j2",
+        "publisher/templates/preview.html.j2",
     ):
         assert needed in names, needed
 
@@ -70,3 +72,6 @@ def test_the_wheel_builds_the_sample_outside_the_checkout(sample: Sample, tmp_pa
     _run([venv / "bin" / "publisher", "new", "mine", "--lang", "zh-Hant"], cwd=elsewhere, env=env)
     _run([venv / "bin" / "publisher", "build", "mine", "--strict"], cwd=elsewhere, env=env)
     assert "範本" in pdftotext(elsewhere / "mine" / "out" / "mine.pdf")
+    # the change report: its template is package data, the PDF is read back by the installed reader
+    _run([venv / "bin" / "publisher", "diff", "report.pdf", "report.pdf", "-o", "changes.html"], cwd=elsewhere, env=env)
+    assert "No visible change" in (elsewhere / "changes.html").read_text(encoding="utf-8")

@@ -8,6 +8,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+from ..pdfread import Char, open_pdf
 from ..typeset.chars import FULL_WIDTH_MARKS, is_han
 from ..typeset.measure import body_lines
 from ..units import PT_PER_MM as MM
@@ -19,16 +20,15 @@ LINES_PER_PAGE, CHARS_PER_LINE, BODY_PT, TITLE_PT, FOLIO_PT = 22, 28, 16.0, 22.0
 
 def compliance(pdf_path: Path) -> list[Rule]:
     """Measure ``pdf_path`` against the GB/T 9704 layout rules."""
-    import pdfplumber
-
     rules: list[Rule] = []
-    with pdfplumber.open(pdf_path) as pdf:
-        sizes = {(round(float(p.width)), round(float(p.height))) for p in pdf.pages}
-        rules.append(Rule("paper", "A4 210 × 297 mm", ", ".join(f"{w / MM:.0f} × {h / MM:.0f} mm" for w, h in sizes),
-                          sizes == {(595, 842)}))  # fmt: skip
-        title = [c for c in pdf.pages[0].chars if abs(float(c["size"]) - TITLE_PT) < 0.3]
-        rules.append(Rule("title 2号 (22 pt)", "22 pt, centred", f"{len(title)} characters at 22 pt", bool(title)))
-        folios = _folios(pdf)
+    with open_pdf(pdf_path) as pdf:
+        pages = [(page.width, page.height, page.chars()) for page in pdf.pages()]
+    sizes = {(round(width), round(height)) for width, height, _ in pages}
+    rules.append(Rule("paper", "A4 210 × 297 mm", ", ".join(f"{w / MM:.0f} × {h / MM:.0f} mm" for w, h in sizes),
+                      sizes == {(595, 842)}))  # fmt: skip
+    title = [c for c in pages[0][2] if abs(c.size - TITLE_PT) < 0.3] if pages else []
+    rules.append(Rule("title 2号 (22 pt)", "22 pt, centred", f"{len(title)} characters at 22 pt", bool(title)))
+    folios = _folios([chars for _, _, chars in pages])
     lines = body_lines(pdf_path, BODY_PT, fonts=("",))
     per_page = collections.Counter(line.page for line in lines)
     most = max(per_page.values(), default=0)
@@ -40,7 +40,7 @@ def compliance(pdf_path: Path) -> list[Rule]:
     right = max((line.x1 for line in lines), default=0) / MM
     rules.append(Rule("type area width", "156 mm", f"{right - left:.1f} mm", abs(right - RIGHT_MM) < 0.6))
     tops = [min(line.top for line in lines if line.page == page) / MM for page in full]
-    bottoms = [max(float(c["bottom"]) for line in lines if line.page == page for c in line.chars) / MM for page in full]
+    bottoms = [max(c.bottom for line in lines if line.page == page for c in line.chars) / MM for page in full]
     inside = all(t >= TOP_MM - 0.1 for t in tops) and all(b <= TOP_MM + AREA_HEIGHT_MM + 0.1 for b in bottoms)
     rules.append(Rule("type area height", "225 mm from 37 mm", f"text from {min(tops, default=0):.1f} to "
                       f"{max(bottoms, default=0):.1f} mm", inside))  # fmt: skip
@@ -93,21 +93,20 @@ def font_rules(tokens: dict[str, Any], lang: str, allow_substitutes: bool = Fals
     return rules
 
 
-def _folios(pdf: object) -> list[tuple[int, str, float, float, float, float]]:
+def _folios(pages: list[list[Char]]) -> list[tuple[int, str, float, float, float]]:
     found = []
-    for index, page in enumerate(pdf.pages):  # type: ignore[attr-defined]
-        bottom = (TOP_MM + AREA_HEIGHT_MM) * MM
-        chars = [c for c in page.chars if abs(float(c["size"]) - FOLIO_PT) < 0.3 and float(c["top"]) > bottom]
+    bottom = (TOP_MM + AREA_HEIGHT_MM) * MM
+    for index, page in enumerate(pages):
+        chars = [c for c in page if abs(c.size - FOLIO_PT) < 0.3 and c.top > bottom]
         if chars:
-            text = "".join(str(c["text"]) for c in chars)
-            found.append((index, text, min(float(c["x0"]) for c in chars), max(float(c["x1"]) for c in chars),
-                          min(float(c["top"]) for c in chars), float(page.width)))  # fmt: skip
+            text = "".join(c.text for c in chars)
+            found.append((index, text, min(c.x0 for c in chars), max(c.x1 for c in chars), min(c.top for c in chars)))
     return found
 
 
-def _folio_rule(folios: list[tuple[int, str, float, float, float, float]]) -> Rule:
+def _folio_rule(folios: list[tuple[int, str, float, float, float]]) -> Rule:
     problems = []
-    for index, text, x0, x1, top, _width in folios:
+    for index, text, x0, x1, top in folios:
         number = index + 1
         if re.sub(r"\s", "", text) != f"—{number}—":
             problems.append(f"page {number}: '{text}'")

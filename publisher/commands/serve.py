@@ -3,7 +3,7 @@
 It serves
 
 ``/``
-    the pages of the latest good build as images (rendered by poppler after
+    the pages of the latest good build as images (rendered by PDFium after
     each build: no PDF viewer or pdf.js needed, nothing fetched from the
     network), the build's status, the error of a failed build, and links to
     the PDF and the change report;
@@ -27,7 +27,6 @@ cannot read the report.
 
 from __future__ import annotations
 
-import html
 import re
 import threading
 from dataclasses import dataclass, field
@@ -223,62 +222,8 @@ class _Handler(BaseHTTPRequestHandler):
             return
 
 
-_PAGE_STYLE = """
-body { margin: 0; background: #5f6368; font: 14px/1.5 system-ui, "Noto Sans CJK SC", "PingFang SC",
-       "Microsoft YaHei", sans-serif; }
-header { position: sticky; top: 0; z-index: 1; display: flex; gap: 16px; align-items: baseline;
-         padding: 8px 16px; background: #202124; color: #eee; }
-header a { color: #8ab4f8; } header .status { color: #aaa; }
-.error { margin: 12px auto; max-width: 900px; padding: 10px 14px; background: #fce8e6; color: #a50e0e;
-         border-left: 5px solid #d93025; white-space: pre-wrap; font: 13px/1.5 ui-monospace, monospace; }
-.note { max-width: 900px; margin: 0 auto 8px; color: #eee; }
-main { display: flex; flex-direction: column; align-items: center; gap: 18px; padding: 18px; }
-figure { margin: 0; position: relative; }
-figure img { display: block; max-width: min(900px, 92vw); height: auto; background: #fff;
-             box-shadow: 0 2px 8px rgba(0,0,0,.4); }
-figure figcaption { position: absolute; left: -44px; top: 0; color: #ddd; font-size: 12px; }
-figure.changed img { outline: 4px solid #fbbc04; }
-figure.changed figcaption::after { content: " changed"; color: #fbbc04; }
-"""
-
-_RELOAD_SCRIPT = """
-(function () {
-  var current = document.body.dataset.build;
-  function check(id) { if (id && id !== current) { location.reload(); } }
-  if (window.EventSource) {
-    var events = new EventSource("/events");
-    events.addEventListener("build", function (event) { check(event.data); });
-  } else {
-    setInterval(function () { fetch("/build-id").then(function (r) { return r.text(); }).then(check); }, 1000);
-  }
-})();
-"""
-
-
 def render_page(state: PreviewState) -> str:
-    """The preview page for ``state``."""
-    e = html.escape
-    links = ['<a href="/report.pdf">PDF</a>'] if state.pdf else []
-    if state.report:
-        links.append('<a href="/changes">changes</a>')
-    parts = [
-        '<!DOCTYPE html>\n<html lang="zh-CN"><head><meta charset="utf-8">',
-        f"<title>{e(state.title or 'preview')} · preview</title><style>{_PAGE_STYLE}</style></head>",
-        f'<body data-build="{e(state.build_id)}">',
-        f'<header><strong>{e(state.title)}</strong><span class="status" id="status">{e(state.status)}</span>'
-        f"{' '.join(links)}</header>",
-    ]
-    if state.error:
-        parts.append(f'<pre class="error" id="error">{e(state.error)}</pre>')
-        if state.pages:
-            parts.append('<p class="note">The last build failed; showing the last good one.</p>')
-    parts.append("<main>")
-    for page in state.pages:
-        changed = ' class="changed"' if page.number in state.changed else ""
-        parts.append(
-            f'<figure{changed} id="page-{page.number}"><figcaption>{page.number}</figcaption>'
-            f'<img src="/pages/{page.digest}.png" width="{page.width}" height="{page.height}" '
-            f'alt="page {page.number}"></figure>'
-        )
-    parts.append(f"</main><script>{_RELOAD_SCRIPT}</script></body></html>\n")
-    return "\n".join(parts)
+    """The preview page for ``state`` (template ``preview.html.j2``)."""
+    from ..webpages import render
+
+    return render("preview.html.j2", state=state)

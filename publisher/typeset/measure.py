@@ -1,4 +1,4 @@
-"""Measure typography from a PDF: lines, edges, gaps, read back with pdfplumber.
+"""Measure typography from a PDF: lines, edges, gaps, read back through :mod:`publisher.pdfread`.
 
 Used by the tests and by ``publisher check --theme gongwen`` (the compliance
 report): the rules are checked on what was printed, not on the CSS.
@@ -9,8 +9,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
+from ..pdfread import Char, open_pdf
 from .chars import CLOSING, FULL_WIDTH_MARKS, OPENING, is_han
 
 FORBIDDEN_START = set(CLOSING) | {"…", "—"}
@@ -24,49 +24,47 @@ class Line:
     page: int
     """0-based page index."""
     top: float
-    chars: list[dict[str, Any]] = field(default_factory=list)
+    chars: list[Char] = field(default_factory=list)
 
     @property
     def text(self) -> str:
-        return "".join(str(c["text"]) for c in self.chars)
+        return "".join(c.text for c in self.chars)
 
     @property
     def x0(self) -> float:
-        return float(self.chars[0]["x0"])
+        return self.chars[0].x0
 
     @property
     def x1(self) -> float:
-        return float(self.chars[-1]["x1"])
+        return self.chars[-1].x1
 
     @property
     def size(self) -> float:
-        return float(self.chars[0]["size"])
+        return self.chars[0].size
 
 
 def body_lines(
     pdf_path: Path, size: float, fonts: tuple[str, ...] = ("Serif", "Kai"), first_page: int = 0
 ) -> list[Line]:
     """Lines made of characters of body ``size`` (±0.2 pt) in the body faces, in reading order."""
-    import pdfplumber
-
     lines: list[Line] = []
-    with pdfplumber.open(pdf_path) as pdf:
-        for index, page in enumerate(pdf.pages):
-            if index < first_page:
+    with open_pdf(pdf_path) as pdf:
+        for page in pdf.pages():
+            if page.index < first_page:
                 continue
             current: dict[float, Line] = {}
-            for char in page.chars:
-                if abs(float(char["size"]) - size) > 0.2 or not any(f in char["fontname"] for f in fonts):
+            for char in page.chars():
+                if abs(char.size - size) > 0.2 or not any(f in char.font for f in fonts):
                     continue
-                if not str(char["text"]).strip():
+                if not char.text.strip():
                     continue
-                key = round(float(char["top"]) * 2) / 2
+                key = round(char.top * 2) / 2
                 line = current.get(key) or current.get(key - 0.5) or current.get(key + 0.5)
                 if line is None:
-                    line = current[key] = Line(index, float(char["top"]))
+                    line = current[key] = Line(page.index, char.top)
                 line.chars.append(char)
             for line in sorted(current.values(), key=lambda item: item.top):
-                line.chars.sort(key=lambda c: float(c["x0"]))
+                line.chars.sort(key=lambda c: c.x0)
                 lines.append(line)
     return lines
 
@@ -97,7 +95,7 @@ def measure(lines: list[Line], left: float, right: float) -> Report:
         continues = following is not None and abs(following.x0 - left) < 0.3 * em
         # A closing mark set half-width (``halt``) ends its line half an em after its origin;
         # the PDF's width table still says a full em, so both ends are accepted for those.
-        half_end = float(line.chars[-1]["x0"]) + em / 2 if text[-1] in CLOSING else None
+        half_end = line.chars[-1].x0 + em / 2 if text[-1] in CLOSING else None
         flush = abs(line.x1 - right) <= 0.1 * em or (half_end is not None and abs(half_end - right) <= 0.1 * em)
         if continues and not flush:
             report.not_flush.append(f"{where} ends {right - line.x1:.2f} pt short")
@@ -107,7 +105,7 @@ def measure(lines: list[Line], left: float, right: float) -> Report:
             report.forbidden_end.append(where)
         for k in range(len(text) - 1):
             a, b = text[k], text[k + 1]
-            x = [float(c["x0"]) for c in line.chars]
+            x = [c.x0 for c in line.chars]
             alone = (k == 0 or text[k - 1] not in FULL_WIDTH_MARKS) and (
                 k + 2 < len(text) and text[k + 2] not in FULL_WIDTH_MARKS
             )
@@ -116,7 +114,7 @@ def measure(lines: list[Line], left: float, right: float) -> Report:
             if is_han(a) and b.isascii() and b.isalnum():
                 report.han_latin_gaps.append((x[k + 1] - (x[k] + em)) / em)
             if a.isascii() and a.isalnum() and is_han(b):
-                end_of_latin = float(line.chars[k]["x1"])
+                end_of_latin = line.chars[k].x1
                 report.han_latin_gaps.append((x[k + 1] - end_of_latin) / em)
     joined = "".join(line.text for line in lines)
     report.half_width_between_han = re.findall(r"[\u4e00-\u9fff][,;:?!()][\u4e00-\u9fff]", joined)
