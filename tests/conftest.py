@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import atexit
 import os
 import shutil
 import subprocess
+import tempfile
 import textwrap
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import hypothesis
+import hypothesis.configuration
 import pdfplumber
 import pytest
 from pdfplumber.pdf import PDF
@@ -43,9 +45,11 @@ def pdftotext(pdf: Path, first: int | None = None, last: int | None = None) -> s
     return subprocess.run([*args, str(pdf), "-"], check=True, capture_output=True, text=True).stdout
 
 
-# Hypothesis keeps no example database in the repository (.hypothesis/): tests write into temporary folders only.
-hypothesis.settings.register_profile("publisher", database=None)
-hypothesis.settings.load_profile("publisher")
+# Hypothesis keeps its examples and caches in a temporary folder, not in .hypothesis/ of the checkout:
+# tests write into temporary folders only.
+_HYPOTHESIS_HOME = tempfile.mkdtemp(prefix="publisher-hypothesis-")
+hypothesis.configuration.set_hypothesis_home_dir(_HYPOTHESIS_HOME)
+atexit.register(shutil.rmtree, _HYPOTHESIS_HOME, True)
 
 TOOL_FOLDERS = {".git", ".venv", "__pycache__", ".pytest_cache", ".mypy_cache", ".ruff_cache", "publisher.egg-info"}
 """What tools (not the tests) keep in the checkout."""
