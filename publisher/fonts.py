@@ -237,6 +237,24 @@ def chain(families: list[str], lang: str = "zh-CN", fallbacks: bool = True) -> l
     return resolved
 
 
+def chart_chain(lang: str = "zh-CN") -> list[RoleFont]:
+    """The faces a drawn chart's text is set in: the chart font (the ``figure`` role's bundled family) and its
+    fallbacks that are installed and have outlines (matplotlib measures and draws outlines; a colour bitmap
+    emoji face cannot serve it). The glyph check holds chart text to these, as body text to its role's."""
+    return [font for font in chain([FONT_ROLES["figure"][0]], lang) if font.path and _outlines(font.path, font.index)]
+
+
+@functools.cache
+def _outlines(path: Path, index: int) -> bool:
+    from fontTools.ttLib import TTFont
+
+    try:
+        with TTFont(path, fontNumber=index, lazy=True) as font:
+            return any(tag in font for tag in ("glyf", "CFF ", "CFF2"))
+    except Exception:  # a damaged file: the glyph check does not count on it
+        return False
+
+
 def roles(tokens: dict[str, object], lang: str = "zh-CN") -> dict[str, list[RoleFont]]:
     """Every role of a theme's tokens, resolved for a document in ``lang``."""
     fonts = tokens.get("fonts", {})

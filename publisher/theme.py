@@ -82,6 +82,7 @@ class Theme:
 
     def chart_style(self, paper: str, lang: str = "zh-CN", office: bool = False) -> ChartStyle:
         """Chart styling from the same tokens the CSS uses, with the words of ``lang``; ``office``: for Word."""
+        from .fonts import chart_chain
         from .i18n import labels
 
         words = labels(lang)
@@ -93,6 +94,7 @@ class Theme:
             muted=str(colour["muted"]),
             font_family=FONT_ROLES["figure"][0],
             font_files=(FONTS_DIR / FONT_ROLES["figure"][1], FONTS_DIR / FONT_ROLES["heading"][1]),
+            font_fallbacks=tuple((font.family, font.path, font.index) for font in chart_chain(lang)[1:] if font.path),
             font_size=float(self.tokens["chart"]["font-size-pt"]),
             line_width=float(self.tokens["chart"]["line-width-pt"]),
             width_mm=width,

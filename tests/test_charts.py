@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import os
 import re
 import subprocess
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -44,7 +46,9 @@ def theme() -> Theme:
 
 @pytest.fixture(scope="module")
 def style(theme: Theme) -> charts.ChartStyle:
-    return theme.chart_style("A5")
+    # The golden files are drawn with the chart font alone: its fallbacks are the full faces a machine may
+    # or may not have (test_a_chart_label_only_a_fallback_has_prints_in_it tests them).
+    return dataclasses.replace(theme.chart_style("A5"), font_fallbacks=())
 
 
 def test_there_are_at_least_eight_kinds_and_the_gallery_shows_each(gallery_specs: dict[str, charts.ChartSpec]) -> None:
@@ -143,6 +147,34 @@ ERRORS = [
     ),
     ("[1, 2\n", r"a\.yaml:2:1: error: YAML syntax error"),
 ]
+
+
+def test_a_chart_label_only_a_fallback_has_prints_in_it(make_project: ProjectMaker, tmp_path: Path) -> None:
+    """☎ is not in the chart font (Publisher Sans) but in its fallbacks, as in the text's: the chart prints it
+    in one of them, and no face of the system is taken for it (matplotlib warns of nothing)."""
+    chart = "id: a\ntype: bar\ntitle: 主要指标\nlabels: [甲, 乙☎]\nvalues: [3, 5]\n"
+    root = make_project(body="# 一\n\n正文甲为3，乙为5。\n\n![](chart:a)\n", charts={"a.yaml": chart})
+    done = subprocess.run(
+        [sys.executable, "-m", "publisher", "build", str(root), "-o", str(tmp_path / "c.pdf"), "--no-cache"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "MPLCONFIGDIR": str(tmp_path / "mpl")},
+    )
+    assert done.returncode == 0, done.stderr
+    assert "Glyph" not in done.stderr and "findfont" not in done.stderr and "warning" not in done.stderr, done.stderr
+    assert "乙☎" in pdftotext(tmp_path / "c.pdf")
+    fonts = subprocess.run(["pdffonts", str(tmp_path / "c.pdf")], capture_output=True, text=True, check=True).stdout
+    names = [line.split()[0].split("+")[-1] for line in fonts.splitlines()[2:]]
+    assert names and all(name.startswith("Publisher-") for name in names), names
+
+
+def test_a_chart_label_no_chart_face_has_is_an_error_at_its_place(make_project: ProjectMaker) -> None:
+    """An emoji is printed in the text (the colour emoji face), but no face a chart is drawn with has it."""
+    chart = "id: a\ntype: bar\ntitle: 主要指标\nlabels: [甲, 乙😀]\nvalues: [3, 5]\n"
+    root = make_project(body="# 一\n\n正文😀甲为3，乙为5。\n\n![](chart:a)\n", charts={"a.yaml": chart})
+    result = CliRunner().invoke(main, ["check", str(root)])
+    assert result.exit_code == 1, result.output
+    assert re.search(r"a\.yaml:4:14: error: U\+1F600 '😀' \(GRINNING FACE\) is in no font of the charts", result.output)
 
 
 @pytest.mark.parametrize(("spec", "pattern"), ERRORS)

@@ -52,7 +52,7 @@ def chart_key(spec: ChartSpec, style: ChartStyle) -> str:
     from ..data import VERSION
 
     fonts = []
-    for path in style.font_files:
+    for path in (*style.font_files, *(path for _, path, _ in style.font_fallbacks)):
         stat = path.stat()
         fonts.append([path.name, stat.st_size, stat.st_mtime_ns])
     payload = {

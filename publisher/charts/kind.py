@@ -58,6 +58,10 @@ class ChartStyle:
     """KPI change down (per document language)."""
     office: bool = False
     """Draw for an office document (Word): text as outlines, so the SVG needs no font, and a PNG besides."""
+    font_fallbacks: tuple[tuple[str, Path, int], ...] = ()
+    """The chart font's fallbacks, in order, each a family, the file of its regular face and the face's index
+    in the file (a ``.ttc`` collection): a character
+    the chart font lacks is drawn by the first that has it (the figure role's chain, as in the text)."""
     office_dpi: int = 300
     """Resolution of the PNG drawn for an office document."""
 

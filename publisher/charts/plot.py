@@ -9,10 +9,12 @@ the spec.
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 from .kind import ChartStyle, Drawing
@@ -32,10 +34,13 @@ def figure(spec: ChartSpec, style: ChartStyle) -> Iterator[tuple[Any, Any]]:
 
     for path in style.font_files:
         font_manager.fontManager.addfont(str(path))
+    _register_fallbacks(style.font_fallbacks)
     rc: Any = {
         "svg.fonttype": "path" if style.office else "none",
         "svg.hashsalt": "publisher",
-        "font.family": [style.font_family],
+        # the chart font, then its fallbacks: matplotlib measures and (for Word) draws a character the
+        # chart font lacks with the first that has it, and the SVG names them all for the PDF's renderer
+        "font.family": [style.font_family, *(family for family, _, _ in style.font_fallbacks)],
         "font.size": style.font_size,
         "text.color": style.text,
         "axes.edgecolor": style.muted,
@@ -57,6 +62,26 @@ def figure(spec: ChartSpec, style: ChartStyle) -> Iterator[tuple[Any, Any]]:
         yield fig, ax
 
 
+def _register_fallbacks(fallbacks: tuple[tuple[str, Path, int], ...]) -> None:
+    """Make each fallback face known to matplotlib under the family name the document's CSS gives it
+    (``Publisher Symbols``…), once."""
+    from matplotlib import font_manager, ft2font
+
+    manager = font_manager.fontManager
+    known = {entry.name for entry in manager.ttflist}
+    added = False
+    for family, path, index in fallbacks:
+        if family not in known:
+            entry = font_manager.ttfFontProperty(ft2font.FT2Font(str(path), face_index=index))
+            # one face for both weights, as the text's fallbacks: a bold label finds it without a warning
+            for weight in (400, 700):
+                manager.ttflist.append(dataclasses.replace(entry, name=family, weight=weight))
+            known.add(family)
+            added = True
+    if added:
+        manager._findfont_cached.cache_clear()  # type: ignore[attr-defined]  # as addfont() does
+
+
 def to_svg(fig: Any, spec: ChartSpec, style: ChartStyle) -> Drawing:
     """The figure as SVG: no XML prologue or metadata, ids unique per chart; with a PNG for an office document."""
     fig.tight_layout(pad=0.4)
@@ -68,6 +93,11 @@ def to_svg(fig: Any, spec: ChartSpec, style: ChartStyle) -> Drawing:
     prefix = "chart-" + re.sub(r"[^\w-]", "_", spec.id) + "-"
     svg = re.sub(r'\bid="([^"]+)"', lambda m: f'id="{prefix}{m[1]}"', svg)
     svg = re.sub(r'(href="#|url\(#)([^")]+)', lambda m: f"{m[1]}{prefix}{m[2]}", svg)
+    # WeasyPrint 70 reads an SVG font-family list split at the commas with the quotes, not the spaces,
+    # stripped: "'A', 'B'" would name the families A and " 'B'". Written "'A','B'", every fallback counts.
+    svg = re.sub(
+        r"font-family: ([^;\"]+)", lambda m: "font-family: " + ",".join(f.strip() for f in m[1].split(",")), svg
+    )
     png = b""
     if style.office:
         raster = io.BytesIO()

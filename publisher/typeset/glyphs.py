@@ -12,12 +12,12 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 from .. import fontstore
-from ..charts import ChartSpec, printed_text
+from ..charts import ChartSpec, kind_of, printed_text
 from ..errors import Diagnostics, Pos, PublisherError
-from ..fonts import RoleFont, covers, invisible
+from ..fonts import RoleFont, chart_chain, covers, invisible
 from ..i18n import labels
 from ..model import Document, Heading, Inline, ListBlock, Paragraph, Quote, Table, plain_text
-from ..source import Source
+from ..source import Source, read_text
 
 
 def _texts(doc: Document, report: Path, specs: Mapping[str, ChartSpec]) -> Iterator[tuple[str, str, Pos]]:
@@ -66,17 +66,23 @@ def _texts(doc: Document, report: Path, specs: Mapping[str, ChartSpec]) -> Itera
         if spec is None:
             continue
         words = "".join(labels(doc.meta.lang).values())
-        yield ("figure", printed_text(spec) + words, spec.pos)
+        # a drawn chart's text is set in the chart font and its fallbacks; an HTML kind's in the figure role
+        yield ("figure" if kind_of(spec).template else "chart", printed_text(spec) + words, spec.pos)
     meta = doc.meta
     for text in (meta.title, meta.subtitle, meta.organisation, meta.date):
         yield ("title", text, Pos(report, 1, 1))
 
 
 def _locate(source: Source, pos: Pos, char: str) -> Pos:
-    """The position of ``char`` at or after ``pos`` in the report (best effort)."""
-    if pos.path != source.main.path:
-        return pos
-    lines = source.main.text.split("\n")
+    """The position of ``char`` at or after ``pos`` in the report or a chart spec (best effort)."""
+    if pos.path == source.main.path:
+        text = source.main.text
+    else:
+        try:
+            text = read_text(source.root, pos.path).text
+        except PublisherError:
+            return pos
+    lines = text.split("\n")
     for index in range(max(pos.line - 1, 0), len(lines)):
         col = lines[index].find(char)
         if col >= 0:
@@ -94,8 +100,9 @@ def check_glyphs(
 ) -> None:
     """Raise (or warn, with ``allow_missing``) for the first character no font of its role has."""
     seen: set[tuple[str, str]] = set()
+    chains = {**roles, "chart": chart_chain(doc.meta.lang)}
     for role, text, pos in _texts(doc, source.main.path, specs):
-        chain = roles.get(role) or roles.get("body") or []
+        chain = chains.get(role) or chains.get("body") or []
         for char in text:
             if char.isspace() or invisible(char) or (role, char) in seen:
                 continue
@@ -104,7 +111,8 @@ def check_glyphs(
                 continue
             where = _locate(source, pos, char)
             name = unicodedata.name(char, "unnamed")
-            message = f"U+{ord(char):04X} '{char}' ({name}) is in no font for the {role} role"
+            whose = "of the charts" if role == "chart" else f"for the {role} role"
+            message = f"U+{ord(char):04X} '{char}' ({name}) is in no font {whose}"
             if not allow_missing:
                 raise PublisherError(message, where, missing_glyph_hint())
             diagnostics.warn(message, where, missing_glyph_hint())
