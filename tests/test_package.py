@@ -30,7 +30,14 @@ def test_the_wheel_builds_the_sample_outside_the_checkout(sample: Sample, tmp_pa
     against the wheel's ``Requires-Dist``), not from the package index.
     """
     dist = tmp_path / "dist"
-    _run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "-w", dist, REPO])
+    # from a copy: setuptools writes build/ and *.egg-info beside the sources it builds
+    tree = tmp_path / "tree"
+    skip = shutil.ignore_patterns("__pycache__", "*.egg-info")
+    for name in ("publisher", "styles", "assets"):
+        shutil.copytree(REPO / name, tree / name, ignore=skip)
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copyfile(REPO / name, tree / name)
+    _run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "-w", dist, tree])
     [wheel] = dist.glob("publisher-*.whl")
     with zipfile.ZipFile(wheel) as archive:
         names = set(archive.namelist())
