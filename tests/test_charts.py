@@ -283,4 +283,5 @@ def test_every_text_field_of_a_kind_is_glyph_checked(make_project: ProjectMaker)
     root = make_project(body="# 一\n\n甲3，乙5。\n\n![](chart:a)\n", charts={"a.yaml": spec_yaml})
     result = CliRunner().invoke(main, ["check", str(root)])
     assert result.exit_code == 1
-    assert "error: U+13000 '𓀀' (EGYPTIAN HIEROGLYPH A001) is in no font for the figure role" in result.stderr
+    assert "error: U+13000 '𓀀' (EGYPTIAN HIEROGLYPH A001) is in no font of the charts" in result.stderr
+    assert result.stderr.startswith("source/charts/a.yaml:6:"), result.stderr  # at the value label
