@@ -13,6 +13,7 @@ from __future__ import annotations
 import base64
 import dataclasses
 import functools
+import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -163,8 +164,6 @@ class _BytecodeCache(jinja2.FileSystemBytecodeCache):
 
 def template_cache_dir() -> Path:
     """Where compiled templates of the built-in themes are kept: ``$XDG_CACHE_HOME/publisher/templates``."""
-    import os
-
     base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
     return Path(base) / "publisher" / "templates"
 

@@ -24,7 +24,7 @@ import os
 import re
 import subprocess
 import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from importlib.abc import Loader, MetaPathFinder
 from importlib.machinery import ModuleSpec
 from types import ModuleType
@@ -122,8 +122,7 @@ def _uninstall() -> None:
         sys.meta_path.remove(_FINDER)
 
 
-def install(platform: str = sys.platform) -> Callable[[], None]:
-    """Make the coming import of WeasyPrint look its libraries up quickly (Linux); returns the undo."""
+def install(platform: str = sys.platform) -> None:
+    """Make the coming import of WeasyPrint look its libraries up quickly (Linux); the finder leaves once used."""
     if platform.startswith("linux") and MODULE not in sys.modules and _FINDER not in sys.meta_path:
         sys.meta_path.insert(0, _FINDER)
-    return _uninstall
