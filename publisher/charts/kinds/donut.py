@@ -41,4 +41,4 @@ class Donut(Kind[Values]):
             labels = [f"{label}  {data.label(i)}{spec.unit}" for i, label in enumerate(data.labels)]
             ax.legend(wedges, labels, frameon=False, loc="center left", bbox_to_anchor=(1.0, 0.5),
                       handlelength=1, handleheight=1)  # fmt: skip
-            return to_svg(fig, spec, style)
+            return to_svg(fig, spec, style, tight=True)

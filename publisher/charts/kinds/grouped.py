@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..kind import ChartStyle, Drawing, Kind, register
 from ..numbers import format_number
-from ..plot import clean_axes, colour, figure, to_svg, unit_note
+from ..plot import clean_axes, colour, figure, legend, to_svg, unit_note, value_limit, vertical
 from ..shapes import SeriesValues
 from ..spec import ChartSpec
 
@@ -27,11 +27,12 @@ class Grouped(Kind[SeriesValues]):
                 for rect, value in zip(bars, series.values, strict=True):
                     ax.annotate(
                         format_number(value), (rect.get_x() + rect.get_width() / 2, rect.get_height()),
-                        xytext=(0, 3), textcoords="offset points", ha="center", va="bottom",
+                        xytext=(0, 3), textcoords="offset points", ha="center", va="bottom", fontweight="bold",
                     )  # fmt: skip
-            ax.set_xticks(range(len(data.labels)), data.labels)
-            ax.set_ylim(0, top * 1.25)
-            ax.legend(frameon=False, loc="upper right", ncols=n)
+            ax.set_xlim(-0.5, len(data.labels) - 0.5)
+            legend(ax, style, n)
             clean_axes(ax, "y")
-            unit_note(ax, spec, style)
+            vertical(fig, ax, spec, style, [float(i) for i in range(len(data.labels))], data.labels)
+            ax.set_ylim(0, value_limit(fig, ax, style, [top], [format_number(top)], "y"))
+            unit_note(fig, spec, style)
             return to_svg(fig, spec, style)

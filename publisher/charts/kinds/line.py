@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from ...errors import PublisherError
 from ..kind import ChartStyle, Drawing, Kind, register
 from ..numbers import format_number
-from ..plot import clean_axes, colour, figure, to_svg, unit_note
+from ..plot import clean_axes, colour, figure, legend, to_svg, unit_note, vertical
 from ..shapes import Series, per_label, series_per_label
 from ..spec import ChartData, ChartSpec
 
@@ -51,14 +51,14 @@ class Line(Kind[LineData]):
                         label=s.name if len(series) > 1 else None)  # fmt: skip
                 for x, value in zip(xs, s.values, strict=True):
                     ax.annotate(format_number(value), (x, value), xytext=(0, 6), textcoords="offset points",
-                                ha="center", va="bottom", color=ink)  # fmt: skip
+                                ha="center", va="bottom", fontweight="bold")  # fmt: skip
             # Lines show change: the value range, not zero, sets the scale.
             span = (top - bottom) or abs(top) or 1
             ax.set_ylim(bottom - span * 0.35, top + span * 0.3)
-            ax.set_xticks(xs, data.labels)
             ax.set_xlim(-0.4, len(xs) - 0.6)
             if len(series) > 1:
-                ax.legend(frameon=False, loc="upper left", ncols=len(series))
+                legend(ax, style, len(series))
             clean_axes(ax, "y")
-            unit_note(ax, spec, style)
+            vertical(fig, ax, spec, style, [float(x) for x in xs], data.labels)
+            unit_note(fig, spec, style)
             return to_svg(fig, spec, style)

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from ..kind import ChartStyle, Drawing, Kind, register
 from ..numbers import format_number
-from ..plot import clean_axes, figure, to_svg
+from ..plot import clean_axes, figure, horizontal, to_svg, value_limit
 from ..shapes import Values, per_label
 from ..spec import ChartSpec
 
@@ -36,17 +36,16 @@ class Progress(Kind[Targets]):
 
     def draw(self, spec: ChartSpec, data: Targets, style: ChartStyle) -> Drawing:
         with figure(spec, style) as (fig, ax):
-            ys = list(range(len(data.labels)))[::-1]
+            ys = [float(y) for y in range(len(data.labels))][::-1]
             ax.barh(ys, data.targets, height=0.5, color="none", edgecolor=style.muted, linewidth=style.line_width)
             shown = [min(v, t) for v, t in zip(data.values, data.targets, strict=True)]
             ax.barh(ys, shown, height=0.5, color=style.palette[0])
             end = max(data.targets)
-            for i, y in enumerate(ys):
-                target = format_number(data.targets[i])
-                text = f"{data.label(i)}{spec.unit} / {target}{spec.unit}"
+            texts = [f"{data.label(i)}{spec.unit} / {format_number(t)}{spec.unit}" for i, t in enumerate(data.targets)]
+            for text, y in zip(texts, ys, strict=True):
                 ax.text(end * 1.02, y, text, ha="left", va="center", fontweight="bold")
-            ax.set_yticks(ys, data.labels)
-            ax.set_xlim(0, end * 1.35)
             clean_axes(ax, "x")
             ax.spines["left"].set_visible(False)
+            horizontal(fig, ax, spec, style, ys, data.labels)
+            ax.set_xlim(0, value_limit(fig, ax, style, [end * 1.02] * len(texts), texts, "x"))
             return to_svg(fig, spec, style)

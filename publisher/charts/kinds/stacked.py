@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..kind import ChartStyle, Drawing, Kind, register
 from ..numbers import format_number
-from ..plot import clean_axes, colour, figure, is_dark, to_svg, unit_note
+from ..plot import clean_axes, colour, figure, horizontal, ink_on, legend, to_svg, unit_note
 from ..shapes import SeriesValues
 from ..spec import ChartSpec
 
@@ -19,7 +19,7 @@ class Stacked(Kind[SeriesValues]):
 
     def draw(self, spec: ChartSpec, data: SeriesValues, style: ChartStyle) -> Drawing:
         with figure(spec, style) as (fig, ax):
-            ys = list(range(len(data.labels)))[::-1]
+            ys = [float(y) for y in range(len(data.labels))][::-1]
             left = [0.0] * len(data.labels)
             for k, series in enumerate(data.series):
                 fill = colour(style, k)
@@ -28,13 +28,13 @@ class Stacked(Kind[SeriesValues]):
                     if value and rect.get_width() > 0:
                         ax.text(
                             rect.get_x() + rect.get_width() / 2, rect.get_y() + rect.get_height() / 2,
-                            format_number(value), ha="center", va="center",
-                            color="white" if is_dark(fill) else style.text,
+                            format_number(value), ha="center", va="center", fontweight="bold",
+                            color=ink_on(fill, style),
                         )  # fmt: skip
                 left = [a + b for a, b in zip(left, series.values, strict=True)]
-            ax.set_yticks(ys, data.labels)
-            ax.set_xlim(0, max(left) * 1.05)
-            ax.legend(frameon=False, loc="lower right", bbox_to_anchor=(1, 1), ncols=len(data.series))
+            ax.set_xlim(0, max(left) * 1.05 or 1)
+            legend(ax, style, len(data.series))
             clean_axes(ax, "x")
-            unit_note(ax, spec, style)
+            horizontal(fig, ax, spec, style, ys, data.labels)
+            unit_note(fig, spec, style)
             return to_svg(fig, spec, style)

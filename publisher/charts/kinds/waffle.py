@@ -49,7 +49,7 @@ class Waffle(Kind[Values]):
                     ax.add_patch(Rectangle((col, -(y + row)), 0.8, 0.8, facecolor=fill, edgecolor="none"))
                 ax.text(label_x, -(y) + 0.4, data.labels[i], ha="right", va="center")
                 ax.text(min(count, PER_ROW) + 0.4, -(y) + 0.4, data.label(i) + spec.unit, ha="left", va="center",
-                        fontweight="bold", color=fill)  # fmt: skip
+                        fontweight="bold")  # fmt: skip
                 y += rows + 0.6
             x_range = (label_x - 9, PER_ROW + 4)
             y_range = (-(y - 0.6) + 0.6, 1.0)
@@ -61,4 +61,4 @@ class Waffle(Kind[Values]):
                 # as tall as the squares need, not the default chart height
                 ratio = (y_range[1] - y_range[0]) / (x_range[1] - x_range[0])
                 fig.set_size_inches(style.width_mm * MM, style.width_mm * MM * ratio + 0.12)
-            return to_svg(fig, spec, style)
+            return to_svg(fig, spec, style, tight=True)
