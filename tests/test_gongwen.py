@@ -187,3 +187,80 @@ def test_a_real_bold_face_is_not_stroked(make_project: ProjectMaker) -> None:
     root = make_project(body="# 一、总体情况\n\n#### 1. 加强组织领导\n\n全区上下**加强组织领导**。\n")
     pdf = build(BuildOptions(project=root)).output
     assert {run.mode for run in runs(pdf)} == {0}
+
+
+# ------------------------------------------------------------------------------ figures, KPI data, signature
+
+CHAR = 442.205 / 28
+"""The advance of one character on the document grid (156 mm / 28)."""
+
+
+def test_figures_and_kpi_data_are_black_and_grey_with_chart_text_of_12_pt(gongwen_pdf: Path) -> None:
+    import pdfplumber
+
+    with pdfplumber.open(gongwen_pdf) as pdf:
+        chart_text = [c for page in pdf.pages for c in page.chars if "Publisher-Sans" in str(c["fontname"])]
+        assert len(chart_text) > 100
+        assert min(float(c["size"]) for c in chart_text) >= 11.95  # 小四 at least, beside a 16 pt body
+        colours = set()
+        for page in pdf.pages:
+            for thing in [*page.chars, *page.rects, *page.curves, *page.lines]:
+                for key in ("non_stroking_color", "stroking_color"):
+                    value = thing.get(key)
+                    if isinstance(value, tuple | list) and len(value) == 3:
+                        colours.add(tuple(round(float(v), 3) for v in value))
+    hues = {c for c in colours if len(set(c)) > 1}
+    assert len(hues) <= 1, hues  # black and greys, at most one accent
+    assert len(colours) >= 3  # the greys of the charts
+
+
+def test_kpi_cards_are_a_ruled_table(gongwen_pdf: Path) -> None:
+    import pdfplumber
+
+    with pdfplumber.open(gongwen_pdf) as pdf:
+        page = pdf.pages[0]
+        [table] = page.find_tables()
+        rows = [[(cell or "").replace(" ", "") for cell in row] for row in table.extract()]
+    assert len(rows) == 7
+    assert rows[0] == ["指标", "数值", "同比", "说明"]
+    assert rows[1][:3] == ["地区生产总值", "704.83亿元", "增长8.0%"]
+    assert rows[6][1] == "2.15%"
+
+
+def test_captions_have_a_blank_line_after_them(gongwen_pdf: Path) -> None:
+    import pdfplumber
+
+    gaps = []
+    with pdfplumber.open(gongwen_pdf) as pdf:
+        for page in pdf.pages:
+            chars = sorted(page.chars, key=lambda c: (float(c["top"]), float(c["x0"])))
+            for i, char in enumerate(chars):
+                if char["text"] != "图" or abs(float(char["size"]) - 14) > 0.01 or "HeiTi" not in str(char["fontname"]):
+                    continue
+                below = [float(c["top"]) for c in chars[i:] if float(c["top"]) > float(char["bottom"]) + 1]
+                if below:
+                    gaps.append(min(below) - float(char["bottom"]))
+    assert len(gaps) >= 5
+    assert min(gaps) >= 28, gaps  # a whole line of the grid between a caption and the text after it
+
+
+def test_signature_and_date_as_gbt9704_7_3_5_2(gongwen_pdf: Path) -> None:
+    import pdfplumber
+
+    with pdfplumber.open(gongwen_pdf) as pdf:
+        page = pdf.pages[-1]
+        lines: dict[float, list[dict[str, object]]] = {}
+        for char in page.chars:
+            lines.setdefault(round(float(char["top"]), 1), []).append(char)
+    text = {top: "".join(str(c["text"]) for c in sorted(chars, key=lambda c: float(c["x0"])))  # type: ignore[arg-type]
+            for top, chars in lines.items()}  # fmt: skip
+    tops = sorted(top for top in text if abs(float(lines[top][0]["size"]) - 16) < 0.01)  # type: ignore[arg-type]
+    org = next(top for top in tops if text[top] == "佛山市禅城区祖庙街道")
+    date = next(top for top in tops if text[top] == "2022年")
+    left = {top: min(float(c["x0"]) for c in lines[top]) for top in (org, date)}  # type: ignore[arg-type]
+    right = max(float(c["x1"]) for c in lines[org])  # type: ignore[arg-type]
+    body = max(top for top in tops if top < org)
+    assert org - body == pytest.approx(2 * 28.99, abs=0.5)  # one blank line under the text
+    assert 184 * MM - right == pytest.approx(2 * CHAR, abs=2)  # the signature two characters from the right
+    assert date - org == pytest.approx(28.99, abs=0.5)  # the date on the next line
+    assert left[date] - left[org] == pytest.approx(2 * CHAR, abs=1.5)  # two characters right of its first
