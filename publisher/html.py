@@ -309,6 +309,7 @@ def _figure_list(doc: model.Document, specs: Mapping[str, ChartSpec]) -> list[tu
     figures = [
         (f"fig-{f.number}", f.label, specs[f.chart_id].caption_text if f.chart_id in specs else f.chart_id)
         for f in doc.figures()
+        if f.label
     ]
     tables = [(f"tbl-{t.number}", t.label, model.plain_text(t.caption)) for t in doc.tables() if t.label]
     return figures + tables

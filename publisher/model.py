@@ -287,9 +287,12 @@ class Figure:
     chart_id: str
     pos: Pos
     number: int = 0
-    """Its place among the figures (in reading order; ``图 N``)."""
+    """Its place among the numbered figures (in reading order; ``图 N``); 0 for one that is not numbered."""
     label: str = ""
     """``图 3``, ``图 2-1``, ``附图1``: what the caption and the references print (set by numbering)."""
+    numbered: bool = True
+    """``False`` for a figure on a page of its own (``placement: page``, a KPI page): its title heads the page,
+    without ``图 N``, and the figures after it are numbered from 1."""
 
 
 @dataclass(frozen=True)

@@ -171,6 +171,8 @@ def number(doc: Document, captions: Captions | None = None) -> Numbered:
             lead = replace(block.lead, label=_quoted(block.lead.short_text))
             block = replace(block, lead=lead)
             add(Target(lead.key, "heading", lead.label, lead.id, lead.pos, appendix))
+        elif isinstance(block, Figure) and not block.numbered:
+            block = replace(block, number=0, label="")
         elif isinstance(block, Figure):
             figures += 1
             block = replace(block, number=figures, label=label("figure"))

@@ -35,7 +35,7 @@ from .fonts import publisher_faces, region, substitutes
 from .fonts import roles as font_roles
 from .fontstore import install_command
 from .html import Rendered, chart_templates, render_html
-from .model import Document
+from .model import Document, Figure
 from .numbering import Target, number
 from .options import BuildOptions
 from .output import Writer, Written, make_writer
@@ -151,7 +151,7 @@ def prepare(options: BuildOptions, diagnostics: Diagnostics | None = None, progr
                 figure.pos,
                 did_you_mean(figure.chart_id, specs) or "add a spec under source/charts/",
             )
-    numbered = number(doc, theme.captions)
+    numbered = number(_page_figures(doc, specs), theme.captions)
     doc = fit_tables(numbered.document, page_room(theme.tokens, doc.meta.paper), diagnostics)
     placed = {figure.chart_id for figure in doc.figures()}
     for spec in specs.values():
@@ -182,6 +182,20 @@ def prepare(options: BuildOptions, diagnostics: Diagnostics | None = None, progr
     in_tables = [table_numbers(spec, doc.root) for spec in tables.values() if spec.id not in from_charts]
     checked += cross_check(in_tables, stated, diagnostics, noun="table")
     return Prepared(options, source, theme, doc, specs, images, diagnostics, checked, tuple(numbered.unreferred()))
+
+
+def _page_figures(doc: Document, specs: Mapping[str, charts.ChartSpec]) -> Document:
+    """``doc`` with the KPI pages (a ``kpi`` chart with ``placement: page``) unnumbered: the page is titled by
+    the chart's title, not ``图 1``."""
+    blocks = [
+        dataclasses.replace(block, numbered=False)
+        if isinstance(block, Figure)
+        and specs[block.chart_id].type == "kpi"
+        and specs[block.chart_id].placement == "page"
+        else block
+        for block in doc.blocks
+    ]
+    return dataclasses.replace(doc, blocks=blocks)
 
 
 def draw(prepared: Prepared, paper: str | None = None, office: bool = False) -> Drawn:

@@ -1,5 +1,7 @@
-"""Pictures for the README: two pages of the sample PDF side by side (docs/images/pages.png), and the first
-page and the first text page of the project `publisher new` writes (docs/images/new-report.png)."""
+"""Pictures for the README: pages of the sample side by side, docs/images/pages.png (the report theme: the KPI
+page and a page with charts) and docs/images/pages-gongwen.png (the GB/T 9704 theme: the first page with the
+KPI table, a page with a chart); and the first page and the first text page of the project `publisher new`
+writes (docs/images/new-report.png)."""
 
 from __future__ import annotations
 
@@ -14,8 +16,8 @@ REPO = Path(__file__).resolve().parent.parent
 PUBLISHER = Path(sys.executable).parent / "publisher"
 
 
-def side_by_side(pdf: Path, pages: tuple[int, ...], out: Path) -> None:
-    """Pages of ``pdf`` at 70 dpi on a grey sheet, written to ``out``."""
+def sheet(pdf: Path, pages: tuple[int, ...], out: Path) -> None:
+    """``pages`` of ``pdf`` at 70 dpi on a grey ground."""
     images = []
     with tempfile.TemporaryDirectory() as tmp:
         for page in pages:
@@ -28,12 +30,12 @@ def side_by_side(pdf: Path, pages: tuple[int, ...], out: Path) -> None:
     gap = 24
     width = sum(im.width for im in images) + gap * (len(images) + 1)
     height = max(im.height for im in images) + 2 * gap
-    sheet = Image.new("RGB", (width, height), (214, 210, 204))
+    picture = Image.new("RGB", (width, height), (214, 210, 204))
     x = gap
     for im in images:
-        sheet.paste(im, (x, gap))
+        picture.paste(im, (x, gap))
         x += im.width + gap
-    sheet.save(out, optimize=True)
+    picture.save(out, optimize=True)
     print(f"wrote {out.relative_to(REPO)}")
 
 
@@ -42,13 +44,15 @@ def new_report() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         subprocess.run([str(PUBLISHER), "new", "myreport"], cwd=tmp, check=True, capture_output=True)
         subprocess.run([str(PUBLISHER), "build", "--strict"], cwd=Path(tmp) / "myreport", check=True)
-        side_by_side(
-            Path(tmp) / "myreport" / "out" / "myreport.pdf", (1, 3), REPO / "docs" / "images" / "new-report.png"
-        )
+        sheet(Path(tmp) / "myreport" / "out" / "myreport.pdf", (1, 3), REPO / "docs" / "images" / "new-report.png")
 
 
-def main(pdf: Path = REPO / "out" / "zumiao-2021-work-report.pdf", pages: tuple[int, ...] = (3, 8)) -> None:
-    side_by_side(pdf, pages, REPO / "docs" / "images" / "pages.png")
+def main(pdf: Path = REPO / "out" / "zumiao-2021-work-report.pdf") -> None:
+    sheet(pdf, (3, 6), REPO / "docs" / "images" / "pages.png")
+    with tempfile.TemporaryDirectory() as tmp:
+        gongwen = Path(tmp) / "gongwen.pdf"
+        subprocess.run([str(PUBLISHER), "build", str(REPO), "--theme", "gongwen", "-o", str(gongwen)], check=True)
+        sheet(gongwen, (1, 11), REPO / "docs" / "images" / "pages-gongwen.png")
     new_report()
 
 

@@ -119,7 +119,9 @@ def test_figure_captions_are_numbered_in_order(sample: Sample) -> None:
     numbers = [int(n) for n in re.findall(r"图\s*(\d+)\s", text)]
     figures = sample.result.document.figures()
     assert len(figures) >= 8
-    assert numbers == list(range(1, len(figures) + 1))
+    numbered = [f for f in figures if f.label]
+    assert len(numbered) == len(figures) - 1  # the KPI page is titled, not numbered
+    assert numbers == list(range(1, len(numbered) + 1))
 
 
 def test_charts_are_vector_with_text(sample: Sample) -> None:
@@ -137,6 +139,27 @@ def test_cover_and_kpi_page(sample: Sample) -> None:
     kpi = squash(sample.text_by_page[2])
     for figure in ("704.83", "亿元", "8.0%", "102", "7.2%", "2.15"):
         assert figure in kpi
+    assert kpi.startswith("2021年主要指标") and "图" not in kpi  # the page's title, no figure number
+
+
+def test_the_kpi_page_fills_its_page_under_one_rule(sample_plumber: PDF) -> None:
+    page = sample_plumber.pages[2]
+    cards = [r for r in page.rects if float(r["height"]) > 100]
+    assert len(cards) == 6
+    tint = cards[0]["non_stroking_color"]
+    # a border is painted as the area between two rectangles: one rule is one place with rectangles of its colour
+    rules = {(round(float(r["x0"])), round(float(r["top"]))) for r in page.rects
+             if float(r["width"]) > 100 and r["non_stroking_color"] != tint}  # fmt: skip
+    assert len(rules) == 1, rules  # under the title; the cards have none of their own
+    assert not page.lines
+    bottom = max(float(r["bottom"]) for r in cards)
+    assert page.height - BODY_BOTTOM - bottom < 12 * 72 / 25.4  # within 12 mm of the type area's foot
+    # 2.15% with no gap before the sign, 704.83 亿元 with the Han–digit gap
+    chars = page.chars
+    sign = next(i for i, c in enumerate(chars) if c["text"] == "%" and chars[i - 1]["text"] == "5")
+    assert float(chars[sign]["x0"]) - float(chars[sign - 1]["x1"]) < 0.5
+    unit = next(i for i, c in enumerate(chars) if c["text"] == "亿" and chars[i - 1]["text"] == "3")
+    assert float(chars[unit]["x0"]) - float(chars[unit - 1]["x1"]) > 2
 
 
 def test_first_line_indent_is_two_em(sample_plumber: PDF) -> None:

@@ -922,6 +922,9 @@ class _Build:
     def caption(self, figure: model.Figure, spec: ChartSpec, above: bool = False) -> None:
         """``图 N`` (a ``SEQ`` field Word renumbers, under a bookmark ``REF`` fields point to) and the title."""
         name = "KPI Caption" if spec.type == "kpi" else word.CAPTION
+        if not figure.label:  # a KPI page: its title, no number
+            self.paragraph(name, [run(spec.caption_text, self.props(name))], keep_next=above or None)
+            return
         label = self.words["figure"]
         number = str(figure.number)
         label_props = self.props(name, word.CAPTION_LABEL)
