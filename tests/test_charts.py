@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import itertools
 import os
 import re
 import subprocess
@@ -234,36 +233,6 @@ def test_sample_has_a_kpi_page_and_charts_of_three_values_or_more() -> None:
 )  # fmt: skip
 def test_numbers_print_as_chinese_reports_write_them(value: float, text: str) -> None:
     assert format_number(value) == text
-
-
-def _lightness(colour: str) -> float:
-    from matplotlib.colors import to_rgb
-
-    def linear(c: float) -> float:
-        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
-
-    r, g, b = (linear(c) for c in to_rgb(colour))
-    y = 0.2126 * r + 0.7152 * g + 0.0722 * b
-    return 116 * y ** (1 / 3) - 16 if y > 0.008856 else 903.3 * y
-
-
-def _deuteranope(colour: str) -> tuple[float, float, float]:
-    """Viénot–Brettel–Mollon simulation of deuteranopia (linear RGB)."""
-    from matplotlib.colors import to_rgb
-
-    r, g, b = to_rgb(colour)
-    return (0.29275 * r + 0.70725 * g, 0.29275 * r + 0.70725 * g, -0.02234 * r + 0.02234 * g + b)
-
-
-def test_palette_is_distinct_in_greyscale_and_for_colour_blind_readers(style: charts.ChartStyle) -> None:
-    palette = style.palette
-    assert len(palette) >= 5
-    for a, b in itertools.pairwise(palette):
-        assert abs(_lightness(a) - _lightness(b)) >= 15, (a, b)
-    for i, a in enumerate(palette[:3]):
-        for b in palette[i + 1 : 3]:
-            da, db = _deuteranope(a), _deuteranope(b)
-            assert sum((x - y) ** 2 for x, y in zip(da, db, strict=True)) ** 0.5 > 0.15, (a, b)
 
 
 def test_every_text_field_of_a_kind_is_glyph_checked(make_project: ProjectMaker) -> None:
