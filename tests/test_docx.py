@@ -308,8 +308,8 @@ def test_captions_are_numbered_by_word(sample: Word) -> None:
     ]
     for p, figure in zip(captions, figures, strict=True):
         start = p.find(f"{W}bookmarkStart")
-        if not figure.label:
-            assert start is None
+        if not figure.label:  # the KPI page: a bookmark of its own, which an edited document maps back
+            assert start.get(f"{W}name") == word.bookmark("fig", "p1")
             continue
         assert start.get(f"{W}name") == word.bookmark("fig", str(figure.number))
 

@@ -40,7 +40,7 @@ def test_a_falling_kpi_is_marked_in_the_second_chart_colour(make_project: Projec
     with pdfplumber.open(result.output) as document:
         marks = [c for page in document.pages for c in page.chars if c["text"] == "▼"]
     assert marks
-    assert [round(v * 255) for v in marks[0]["non_stroking_color"]] == [0x5B, 0x7F, 0xA6]  # palette[2] of base
+    assert [round(v * 255) for v in marks[0]["non_stroking_color"]] == [0x6A, 0x8A, 0xAE]  # palette[2] of base
 
 
 @pytest.mark.parametrize(

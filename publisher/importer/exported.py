@@ -708,16 +708,19 @@ def read_exported(
     charts: list[str] | None = None,
     tables: list[str] | None = None,
     table_keys: list[str] | None = None,
+    titled: list[str] | None = None,
 ) -> Exported:
     """The blocks, notes and front matter fields of a Word document the publisher wrote.
 
     ``run_in_level``: the source's run-in heading level; ``labels``: its footnote labels (the document keeps
     them in bookmark names); ``charts``: the chart ids of its figures in order (a caption keeps its number);
-    ``tables``: the spec id of each numbered table in order, ``""`` for a pipe table.
+    ``tables``: the spec id of each numbered table in order, ``""`` for a pipe table; ``titled``: the chart ids
+    of the KPI pages in order (their captions have no number, and a bookmark ``fig_pN``).
     """
     document = open_docx(path)
     keys = {re.sub(r"[^0-9A-Za-z_]", "_", label): label for label in labels or []}
     figures = {str(number): chart for number, chart in enumerate(charts or [], start=1)}
+    figures |= {f"p{number}": chart for number, chart in enumerate(titled or [], start=1)}
     numbered = {str(number): spec for number, spec in enumerate(tables or [], start=1)}
     ids = {str(number): key for number, key in enumerate(table_keys or [], start=1)}
     reader = _Reader(document, path, run_in_level, keys, figures, numbered, ids)

@@ -25,6 +25,7 @@ from __future__ import annotations
 import difflib
 import json
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -603,7 +604,7 @@ def update_project(project: Path, docx: Path, write: bool = False) -> WordUpdate
     part = project_part(docx)
     base = _base(root, part, current)
     base_model = build_model(base, Diagnostics())
-    exported = _read(docx, base_model)
+    exported = _read(docx, base_model, _titled(part.files if part is not None else _spec_files(root)))
     if part is None and not exported.blocks:
         raise PublisherError(
             "this is not a Word document the publisher wrote",
@@ -628,13 +629,41 @@ def update_project(project: Path, docx: Path, write: bool = False) -> WordUpdate
     return result
 
 
-def _read(docx: Path, base: model.Document) -> Exported:
-    """The Word document read with what its source says of its footnotes, figures and numbered tables."""
+def _titled(specs: Mapping[str, bytes]) -> set[str]:
+    """The charts (by id) of the spec files ``specs`` (``source/charts/*.yaml`` by path) that are KPI pages: titled,
+    not numbered (:func:`publisher.pipeline.prepare`), so they take no ``图 N`` in the Word document."""
+    from .. import yamlpos
+
+    found = set()
+    for rel, data in specs.items():
+        if not (rel.startswith("source/charts/") and rel.endswith((".yaml", ".yml"))):
+            continue
+        try:
+            parsed = yamlpos.load(data.decode("utf-8"), Path(rel))
+        except (PublisherError, UnicodeDecodeError):
+            continue
+        for entry in parsed if isinstance(parsed, list) else [parsed]:
+            if isinstance(entry, dict) and entry.get("type") == "kpi" and entry.get("placement") == "page":
+                found.add(str(entry.get("id")))
+    return found
+
+
+def _spec_files(root: Path) -> dict[str, bytes]:
+    folder = root / "source" / "charts"
+    if not folder.is_dir():
+        return {}
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(folder.glob("*.y*ml")) if p.is_file()}
+
+
+def _read(docx: Path, base: model.Document, titled: set[str] | None = None) -> Exported:
+    """The Word document read with what its source says of its footnotes, figures and numbered tables (``titled``:
+    the KPI pages, which have no number)."""
     numbered = [t for t in base.tables() if t.spec or t.caption]
-    charts = [f.chart_id for f in base.figures()]
+    charts = [f.chart_id for f in base.figures() if f.chart_id not in (titled or set())]
+    pages = [f.chart_id for f in base.figures() if f.chart_id in (titled or set())]
     tables = [t.spec for t in numbered]
     keys = [t.spec or t.key for t in numbered]
-    return read_exported(docx, base.meta.run_in_level, list(base.footnotes), charts, tables, keys)
+    return read_exported(docx, base.meta.run_in_level, list(base.footnotes), charts, tables, keys, pages)
 
 
 def restore_project(docx: Path, out_dir: Path, *, force: bool = False) -> WordUpdate:
@@ -647,7 +676,7 @@ def restore_project(docx: Path, out_dir: Path, *, force: bool = False) -> WordUp
     check_out_dir(out_dir, force)
     base = parse_source(out_dir, SourceFile(MAIN_FILE, part.files["source/report.md"].decode("utf-8")))
     base_model = build_model(base, Diagnostics())
-    exported = _read(docx, base_model)
+    exported = _read(docx, base_model, _titled(part.files))
     merged = merge(base, base, exported)
     result = WordUpdate(docx, out_dir, merged.changes, merged.text, part.attrs, restored=True)
     files = dict(part.files)

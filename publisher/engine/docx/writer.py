@@ -160,6 +160,8 @@ class _Build:
         """Numbered lists: (numId, start) of each."""
         self.break_next = False
         self.svg_count = 0
+        self.titled = 0
+        """KPI pages captioned so far (a bookmark ``fig_pN`` on each title: an edited document maps it back)."""
         self.even_and_odd = False
         """Left and right pages have different headers or footers (GB/T 9704's page numbers)."""
         self.running: dict[str, tuple[int, bool]] = {}
@@ -923,7 +925,11 @@ class _Build:
         """``图 N`` (a ``SEQ`` field Word renumbers, under a bookmark ``REF`` fields point to) and the title."""
         name = "KPI Caption" if spec.type == "kpi" else word.CAPTION
         if not figure.label:  # a KPI page: its title, no number
-            self.paragraph(name, [run(spec.caption_text, self.props(name))], keep_next=above or None)
+            self.titled += 1
+            title = self.bookmarks.around(
+                word.bookmark("fig", f"p{self.titled}"), [run(spec.caption_text, self.props(name))]
+            )
+            self.paragraph(name, title, keep_next=above or None)
             return
         label = self.words["figure"]
         number = str(figure.number)
