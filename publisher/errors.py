@@ -88,6 +88,11 @@ class Diagnostics:
     """Warnings collected during one build, in the order they were found."""
 
     warnings: list[Warning_] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    """What the build decided that a reader may ask about (``publisher build --verbose``): not warnings."""
+
+    def note(self, message: str) -> None:
+        self.notes.append(message)
 
     def warn(self, message: str, pos: Pos | None = None, hint: str | None = None) -> None:
         self.warnings.append(Warning_(message, pos, hint))

@@ -143,6 +143,7 @@ def main(ctx: click.Context, debug: bool) -> None:
     metavar="NAME=VALUE",
     help="A value of the report's parameters (front matter `params:`); repeat for several.",
 )
+@click.option("-v", "--verbose", is_flag=True, help="Also say how pages were composed (pages left short, and why).")
 @click.pass_context
 def build(
     ctx: click.Context,
@@ -158,6 +159,7 @@ def build(
     jobs: int | None,
     params: dict[str, str],
     open_: bool,
+    verbose: bool,
 ) -> None:
     """Build the report in PROJECT into a PDF."""
 
@@ -187,6 +189,9 @@ def build(
             progress.clear()
             _print_warnings(built[0].warnings)
         for result in built:
+            if verbose:
+                for note in result.warnings.notes:
+                    click.echo(f"{display_path(result.output)}: {note}", err=True)
             click.echo(f"wrote {link(result.output, display_path(result.output))}: {result.summary()}")
         if open_:
             first = built[0].output

@@ -42,6 +42,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from . import floats
 from .fetcher import ProjectFetcher
 
 UNIT_CONTAINERS = ("main",)
@@ -125,6 +126,10 @@ class LayoutSnapshot:
     info: list[PageInfo]
     laid_out: list[int] | None = None
     """Indexes of the pages this build laid out; ``None``: all of them."""
+    moves: list[Any] = field(default_factory=list)
+    """The figures floated forward (:class:`.floats.Move`), in the order they were moved."""
+    moved_units: list[tuple[int, int]] = field(default_factory=list)
+    """The top-level blocks each move reordered (first, last)."""
 
 
 # --- Layout ------------------------------------------------------------------
@@ -255,8 +260,25 @@ def _snapshot(
     digests = [_digest(block) for block in blocks]
     skeletons = [_digest(block, text=False) for block in blocks]
     return LayoutSnapshot(
-        key, digests, skeletons, list(document.pages), copy.deepcopy(context.page_maker), string_set, info
+        key,
+        digests,
+        skeletons,
+        list(document.pages),
+        copy.deepcopy(context.page_maker),
+        string_set,
+        info,
+        moves=floats.moves(context),
+        moved_units=_moved_units(context, index_of),
     )
+
+
+def _moved_units(context: Any, index_of: dict[Any, int]) -> list[tuple[int, int]]:
+    """The top-level blocks each figure that floated forward swapped with (first, last; -1: not a block's)."""
+    found = []
+    for elements in floats.moved_elements(context):
+        units = [index_of.get(element, -1) for element in elements]
+        found.append((min(units), max(units)))
+    return found
 
 
 def render(
@@ -305,6 +327,7 @@ def render(
             worker.stop()
         gc.unfreeze()
     document = _document(html, pages, font_config, color_profiles, options)
+    document._publisher_maker = context.page_maker
     if not keep:
         return document, None
     blocks, head = units(html.etree_element)
@@ -352,8 +375,14 @@ def rerender(
         while first > 0 and previous.info[first - 1].carry:
             first -= 1
 
+    if changed < len(digests) or len(digests) != len(previous.digests):
+        for low, high in previous.moved_units:
+            if low < 0 or (high >= changed - 1 and (low <= changed_end or not text_only)):
+                return None  # a figure floated past the edit: where it goes now, only a full layout says
+
     options = _options(options)
     context, root_box, color_profiles = _context_and_root(html, font_config, options)
+    floats.record(context, root_box, previous.moves)
     maker = copy.deepcopy(previous.page_maker)
     for index in range(len(maker)):
         _entry(maker, index).remake_state.update(content_changed=False, pages_wanted=False, content_lookups=[])
@@ -395,6 +424,8 @@ def rerender(
         ):
             break  # this page ends where it ended before and the rest of the text is the same
         number += 1
+    if len(floats.moves(context)) != len(previous.moves):
+        return None  # a figure floated forward that did not before: the kept pages have it where it was
     states = [_entry(maker, index).remake_state for index in range(len(maker))]
     if any(state["content_changed"] or state["pages_wanted"] for state in states):
         return None  # a page number a page refers to has changed (the table of contents)
@@ -422,13 +453,25 @@ def rerender(
 
     kept = [Page(made[n]) if n in made else previous.pages[n] for n in range(count)]
     document = _document(html, kept, font_config, color_profiles, options)
+    document._publisher_maker = context.page_maker
     index_of = _index_of(blocks)
     info = [
         PageInfo(*_page_units(made[n], index_of), carries[n]) if n in made else old
         for n, old in enumerate(previous.info)
     ]
     string_set = {name: {n: list(v) for n, v in pages.items()} for name, pages in context.string_set.items()}
-    snap = LayoutSnapshot((*key, head), digests, skeletons, kept, maker, string_set, info, sorted(made))
+    snap = LayoutSnapshot(
+        (*key, head),
+        digests,
+        skeletons,
+        kept,
+        maker,
+        string_set,
+        info,
+        sorted(made),
+        floats.moves(context),
+        _moved_units(context, index_of),
+    )
     return document, snap
 
 

@@ -37,6 +37,8 @@ import copy
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from . import floats
+
 MAX_LOOPS = 8
 """As WeasyPrint: pagination loops before giving up on page references that keep changing."""
 
@@ -81,6 +83,8 @@ class Stats:
     """The shift of each splice."""
     remote: int = 0
     """Pages laid out by a worker process."""
+    floated: int = 0
+    """Moves of figures floated forward (:mod:`.floats`), the worker's included."""
 
 
 class Remote(Protocol):
@@ -88,6 +92,8 @@ class Remote(Protocol):
 
     resume_at: Any
     """Where its first page starts (a ``page_maker`` skip stack)."""
+    moves: list[Any]
+    """The figures it floated forward once merged (:class:`.floats.Move`)."""
 
     def merge(self, context: Any, at: int, rules: ShiftRules) -> list[Any] | None:
         """Its pages as placeholders if its first page may follow page ``at - 1`` (else ``None``); merges states."""
@@ -194,6 +200,9 @@ class _Pagination:
                     and not context.broken_out_of_flow
                 ):
                     tail = remote.merge(context, index + 1, self.rules)
+                    if tail is not None:
+                        # Its figures floated forward: the same moves here, so these boxes are its boxes.
+                        floats.record(context, self.root_box, remote.moves)
                     remote = None
                     if tail is not None:
                         made.extend(tail)
@@ -314,6 +323,7 @@ def layout(
                 reloop_pages = initial_total_pages != actual_total_pages
         if not reloop_content and not reloop_pages:
             break
+    stats.floated = len(floats.moves(context))
     local = [number for number, page in enumerate(pages) if not is_placeholder(page)]
     named_strings(context, pages, local)
     if remote is not None:

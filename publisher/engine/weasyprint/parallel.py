@@ -49,6 +49,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
+from . import floats
 from .paginate import ShiftRules, is_placeholder, same_state
 
 MIN_CHARACTERS = 12_000
@@ -213,6 +214,8 @@ class LaidOut:
     carry: list[bool]
     problem: str | None = None
     """Why its pages cannot be used (then they are not)."""
+    moves: list[Any] = field(default_factory=list)
+    """The figures it floated forward (:class:`.floats.Move`): this process makes the same moves on its boxes."""
 
 
 @dataclass
@@ -306,6 +309,7 @@ def _work(
     context.page_maker = maker = [filler] * start + [entry]
     context._publisher_carry = {}
     context.rendered_notes = []
+    inherited = len(floats.moves(context))
     pages: list[Any] = []
     index = start
     while True:
@@ -317,7 +321,8 @@ def _work(
         maker[index][4].update(content_changed=False, pages_wanted=False, anchors=[], content_lookups=[])
     problem = _problem(context, pages, start)
     carry = [context._publisher_carry.get(start + n, True) for n in range(len(pages))]
-    channel.send(LaidOut(start, maker[start : index + 1], [page.page_type for page in pages], carry, problem))
+    moved = floats.moves(context)[inherited:]
+    channel.send(LaidOut(start, maker[start : index + 1], [page.page_type for page in pages], carry, problem, moved))
     if problem:
         return
     release = channel.recv()
@@ -522,6 +527,7 @@ class Worker:
         self.count = 0
         self.released = False
         self.problem: str | None = None
+        self.moves: list[Any] = []
 
     def _receive(self) -> Any:
         try:
@@ -550,6 +556,7 @@ class Worker:
             self.problem = "blank pages"
             return None
         self.laid_out = laid_out
+        self.moves = laid_out.moves
         self.first, self.count = at, len(laid_out.page_types)
         from .paginate import _shifted_entry
 

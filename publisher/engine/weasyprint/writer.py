@@ -97,13 +97,14 @@ class PdfWriter:
         from weasyprint.text.fonts import FontConfiguration
 
         if patched:
-            from . import bold, justify, tables
+            from . import bold, floats, justify, tables
             from . import incremental as relayout
 
             justify.install()
             bold.install()
             tables.install()
             relayout.install()
+            floats.install()
         self.patched = patched
         self.incremental = incremental and patched
         """Keep the last build's pages and lay out only what an edit changed (see :mod:`.incremental`)."""
@@ -224,6 +225,12 @@ class PdfWriter:
                 laid_out = len(rendered.pages)
                 kept = frozenset()
             self.files.update((path, _stat(path)) for path in fetcher.read)
+            from .floats import short_pages
+
+            for short in short_pages(rendered):
+                diagnostics.note(
+                    f"page {short.number} ends {short.lines} body lines short of its type area: {short.reason}"
+                )
             relayout.number_pages(rendered)
             keep_safe_links(rendered.pages)
             pdf = rendered.write_pdf(**pdf_options)
