@@ -82,6 +82,11 @@ bench-batch: $(STAMP)
 batch-example: $(STAMP) fonts
 	$(BIN)/publisher batch examples/batch --data examples/batch/units.csv
 
+# A long contents (#20): N headings against the same N lines as paragraphs.
+.PHONY: bench-toc
+bench-toc: $(STAMP)
+	$(BIN)/python bench/bench_toc.py
+
 # Big reports: the sample repeated to ~18, 72, 140, 280 pages, cold and warm, memory, Typst as a reference.
 .PHONY: bench-scale
 bench-scale: $(STAMP)

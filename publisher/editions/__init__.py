@@ -59,6 +59,7 @@ PDF_ONLY = (
     "output_profile",
     "attach_source",
     "impose",
+    "duplex",
     "outline_depth",
     "show_outline",
     "image_dpi",
@@ -100,6 +101,8 @@ class Edition:
     """Attach the project's source (a zip and a manifest) so ``publisher extract`` gets it back."""
     impose: str = ""
     """``saddle-stitch``: two pages a sheet side in booklet order; empty: one page a page."""
+    duplex: bool = False
+    """Printed on both sides of the paper: the contents start on a right-hand page (the cover's back is blank)."""
     outline_depth: int = 0
     """Bookmark levels shown when the PDF opens (2: parts and chapters); 0: all open."""
     show_outline: bool = False
@@ -136,6 +139,7 @@ BUILTIN: dict[str, Edition] = {
         marks="crop cross",
         output_intent="srgb",
         min_image_dpi=300,
+        duplex=True,
     ),
     "meeting": Edition(
         name="meeting",
@@ -159,6 +163,7 @@ BUILTIN: dict[str, Edition] = {
         description="A5 pages two-up on A4 landscape in saddle-stitch order, for duplex office printing",
         paper="A5",
         impose="saddle-stitch",
+        duplex=True,
     ),
     "docx": Edition(
         name="docx",

@@ -521,6 +521,12 @@ def too_many_headings(root: Path, outside: Path) -> list[str]:
     return ["check", str(root)]
 
 
+def thousands_of_headings(root: Path, outside: Path) -> list[str]:
+    """A contents of 2,000 entries: each line's dot leader is one run of text, not one per dot (#20)."""
+    project(root, "# 一\n\n" + "".join(f"## 第{i}节\n\n" for i in range(2_000)))
+    return ["build", str(root), "--jobs", "1"]
+
+
 def too_many_footnotes(root: Path, outside: Path) -> list[str]:
     notes = range(10_001)
     project(
@@ -660,6 +666,8 @@ CASES: list[Case] = [
     Case("too-many-headings", too_many_headings, 1,
          r"^source/report\.md:\d+:1: error: more than 5,000 headings in one document$",
          seconds=60, memory_mib=1024),
+    Case("thousands-of-headings", thousands_of_headings, 0, r"^$",
+         seconds=600, memory_mib=1536, stdout=r"wrote .*: \d{3} pages"),
     Case("too-many-footnotes", too_many_footnotes, 1,
          r"^source/report\.md:\d+:1: error: more than 10,000 footnotes in one document$",
          seconds=60, memory_mib=1024),

@@ -426,9 +426,22 @@ def margins(context: Any, pages: Any, numbers: list[int]) -> None:
             page_children.append(footnote_area)
         if note_area.children:
             page_children.append(note_area)
-        page_children.extend(make_margin_boxes(context, page, state))
+        page_children.extend(box for box in make_margin_boxes(context, page, state) if not _empty_running_head(box))
         page.children = tuple(page_children)
         layout_backgrounds(page, context.get_image_from_uri)
+
+
+def _empty_running_head(box: Any) -> bool:
+    """A margin box whose content is only named strings, all empty on its page: not drawn, nor its rule.
+
+    (A chapter's opening page shows no running head: ``string(part, first-except)`` is empty there.)
+    """
+    content = box.style["content"]
+    if not isinstance(content, (list, tuple)) or not content:
+        return False
+    if any(not isinstance(item, tuple) or item[0] != "string()" for item in content):
+        return False
+    return not any(getattr(child, "text", "") for child in box.descendants())
 
 
 def install() -> None:

@@ -97,12 +97,13 @@ class PdfWriter:
         from weasyprint.text.fonts import FontConfiguration
 
         if patched:
-            from . import bold, floats, justify, tables
+            from . import bold, floats, justify, leaders, tables
             from . import incremental as relayout
 
             justify.install()
             bold.install()
             tables.install()
+            leaders.install()
             relayout.install()
             floats.install()
         self.patched = patched
