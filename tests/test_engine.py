@@ -45,9 +45,11 @@ def test_unpatched_weasyprint_typesets_the_same_text_on_as_many_pages(sample: Sa
     plain = pdftotext(out).split("\f")
     assert len(plain) == len(sample.text_by_page)
     # Without the patches figures do not float forward (publisher/engine/weasyprint/floats.py): the same
-    # text, but a figure may sit a page later, and the contents show other page numbers.
+    # text, but a figure may sit a page later; the contents show other page numbers, and their leaders
+    # other counts of dots (engine/weasyprint/leaders.py fills them to the page numbers' column).
     squash = [re.sub(r"\s+", "", page) for page in plain], [re.sub(r"\s+", "", page) for page in sample.text_by_page]
-    assert [re.sub(r"\d", "", page) for page in squash[0][:3]] == [re.sub(r"\d", "", page) for page in squash[1][:3]]
+    front = [[re.sub(r"[\d.]", "", page) for page in pages[:3]] for pages in squash]
+    assert front[0] == front[1]
     # The type area of the body pages (running heads and page numbers name other chapters and pages).
     area = ["pdftotext", "-enc", "UTF-8", "-f", "4", "-x", "0", "-y", "62", "-W", "600", "-H", "718"]
     bodies = [

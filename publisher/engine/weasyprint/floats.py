@@ -38,9 +38,6 @@ MAX_SHORT_LINES = 2.0
 """A page may end this many body lines short of its type area; more, and a figure after it floats forward."""
 MAX_MOVES = 12
 """Blocks a figure passes at most to fill one page."""
-MAX_FEATHER_LINES = 1.5
-"""Space added above a heading, or above or under a figure, on a page a keep rule left short: at most this many
-body lines at each place."""
 FLOATS = frozenset({"figure"})
 """Elements that float forward (besides the numbered tables, ``.table-block``)."""
 PASSABLE = frozenset({"p", "ul", "ol", "blockquote", "dl"})
@@ -289,60 +286,9 @@ def float_forward(remake_page: Any) -> Any:
                 break
             _moves(context).append(move)
             _moved(context).append(elements)
-        if resume_at is not None and context.page_maker[index + 1][1]["break"] == "any":
-            feather(page)
         return page, resume_at
 
     return wrapped
-
-
-def _flow(page: Any) -> Any:
-    """The laid-out box of the document's ``main`` on a page, if the page has one."""
-    stack = [page.children[0]]
-    while stack:
-        box = stack.pop()
-        if _tag(box) == "main":
-            return box
-        stack.extend(child for child in getattr(box, "children", None) or () if hasattr(child, "children"))
-    return None
-
-
-def feather(page: Any) -> float:
-    """Spread the empty foot of a page that a keep rule left short over the space around its headings, figures
-    and tables (at most :data:`MAX_FEATHER_LINES` body lines at each place); return the height spread.
-
-    Never between paragraphs: running text keeps its even leading (and the grid of ``gongwen``).
-    """
-    main = _flow(page)
-    if main is None or not main.children:
-        return 0.0
-    children = main.children
-    paragraphs = [child for child in children if _tag(child) == "p"]
-    if not paragraphs:
-        return 0.0
-    pitch = line_pitch(paragraphs[0])
-    empty = gap(page)
-    if empty <= (MAX_SHORT_LINES + 1) * pitch:
-        return 0.0
-    points = [
-        number
-        for number, child in enumerate(children)
-        if number
-        and child.is_in_normal_flow()
-        and (_tag(child) in HEADINGS or floats(child) or floats(children[number - 1]))
-    ]
-    if not points:
-        return 0.0
-    each = min(empty / len(points), MAX_FEATHER_LINES * pitch)
-    shift = 0.0
-    for number, child in enumerate(children):
-        if number in points:
-            shift += each
-        if shift:
-            child.translate(dy=shift)
-    for box in (main, *page.children[:1]):
-        box.height += shift
-    return shift
 
 
 @functools.cache
