@@ -26,12 +26,21 @@ LONG_TITLE = "关于深入推进基层治理现代化建设的若干工作措施
 """With the branch character 39 characters: a contents line fits one line with a one-digit page number, not with two."""
 
 
+NARROW_NUMBERS = ".toc li { padding-right: 0.6em; } .toc a::after { margin-right: -0.6em; }\n"
+"""The page numbers' column narrower than two digits and a leader (the themes make it wide enough for three):
+a number then decides where its entry wraps, as it did before the column."""
+
+
 def contents_that_grow(make_project: ProjectMaker, sections: int = 39) -> Path:
     """A report whose table of contents takes one page more once its page numbers are known."""
     parts = ["# 第一部分\n"]
     for n in range(1, sections + 1):
         parts.append(f"## {LONG_TITLE}{BRANCHES[n % len(BRANCHES)]}\n\n{PARAGRAPH}\n\n{PARAGRAPH}\n")
-    return make_project("\n".join(parts))
+    root = make_project("\n".join(parts))
+    theme = root / "styles" / "report" / "theme.css"
+    theme.parent.mkdir(parents=True)
+    theme.write_text(NARROW_NUMBERS, encoding="utf-8")
+    return root
 
 
 def weasyprint_pdf(options: BuildOptions, monkeypatch: pytest.MonkeyPatch) -> bytes:
@@ -64,8 +73,7 @@ def test_left_and_right_pages_that_differ_are_laid_out_again(
     """An odd shift moves right pages to the left: when their margins differ, they are laid out again."""
     root = contents_that_grow(make_project)
     theme = root / "styles" / "report" / "theme.css"
-    theme.parent.mkdir(parents=True)
-    theme.write_text("@page :left { margin-left: 30mm; }\n", encoding="utf-8")
+    theme.write_text(NARROW_NUMBERS + "@page :left { margin-left: 30mm; }\n", encoding="utf-8")
     options = BuildOptions(project=root, output=tmp_path / "ours.pdf")
     result = build(options, PdfWriter(incremental=False))
     assert stats[-1].shifted == 0

@@ -82,7 +82,7 @@ def test_toc_entries_point_at_their_pages(sample: Sample) -> None:
     chapters = [h for h in sample.result.document.headings() if h.level == 2]
     for heading in chapters:
         escaped = re.escape(heading.text[:12])
-        match = re.search(escaped + r"[^\n]*?(\d+)\s*$", toc, re.M)
+        match = re.search(escaped + r"[^\d]*?(\d+)\s*$", toc, re.M)  # an entry may wrap: its number ends it
         assert match, heading.text
         printed = int(match[1])
         assert printed == pages_of[heading.text], heading.text

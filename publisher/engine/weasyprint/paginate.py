@@ -426,7 +426,7 @@ def margins(context: Any, pages: Any, numbers: list[int]) -> None:
             page_children.append(footnote_area)
         if note_area.children:
             page_children.append(note_area)
-        page_children.extend(box for box in make_margin_boxes(context, page, state) if not _empty_running_head(box))
+        page_children.extend(make_margin_boxes(context, page, state))
         page.children = tuple(page_children)
         layout_backgrounds(page, context.get_image_from_uri)
 
@@ -445,8 +445,21 @@ def _empty_running_head(box: Any) -> bool:
 
 
 def install() -> None:
-    """Replace ``TargetCollector.cache_target_page_counters`` by the same steps on an index of references."""
+    """Replace ``TargetCollector.cache_target_page_counters`` by the same steps on an index of references, and
+    leave out the margin boxes of :func:`_empty_running_head` (where WeasyPrint and :func:`margins` make them)."""
+    from weasyprint import layout as layout_module
     from weasyprint.css.targets import TargetCollector
+
+    if not getattr(layout_module.make_margin_boxes, "_publisher", False):
+        make_margin_boxes = layout_module.make_margin_boxes
+
+        def shown_margin_boxes(context: Any, page: Any, state: Any) -> Any:
+            for box in make_margin_boxes(context, page, state):
+                if not _empty_running_head(box):
+                    yield box
+
+        shown_margin_boxes._publisher = True  # type: ignore[attr-defined]
+        layout_module.make_margin_boxes = shown_margin_boxes
 
     if getattr(TargetCollector.cache_target_page_counters, "_publisher", False):
         return
