@@ -117,9 +117,26 @@ def test_report_pages_are_full_but_at_part_ends(sample: Sample) -> None:
     assert not [note for note in sample.result.warnings.notes if "keep rule" in note]
 
 
+def _opens_with_a_heading(path: Path, numbers: set[int]) -> dict[int, str]:
+    """Of pages ``numbers``, those whose first line is not in a heading's face (the body's is the commonest)."""
+    with pdfplumber.open(path) as pdf:
+        body = Counter(c["fontname"] for page in pdf.pages for c in page.chars).most_common(1)[0][0]
+        found = {}
+        for number in numbers:
+            chars = [c for c in pdf.pages[number - 1].chars if c["text"].strip()]
+            top = min(c["top"] for c in chars)
+            first = [c for c in chars if abs(c["top"] - top) < 1]
+            if Counter(c["fontname"] for c in first).most_common(1)[0][0] == body:
+                found[number] = "".join(c["text"] for c in first)
+        return found
+
+
 def test_gongwen_pages_are_full_but_at_part_ends(gongwen: tuple[Path, BuildResult]) -> None:
+    """On the 22-line grid nothing is spread: a page may end short where a heading (two lines, kept with two of
+    its text) does not fit under a figure; the next page then opens with that heading."""
     _check(*gongwen, 35)
-    assert not [note for note in gongwen[1].warnings.notes if "keep rule" in note]
+    kept = {int(note.split()[1]) for note in gongwen[1].warnings.notes if "keep rule" in note}
+    assert _opens_with_a_heading(gongwen[0], {number + 1 for number in kept}) == {}
 
 
 def test_booklet_pages_are_full_but_at_part_ends(booklet: tuple[Path, BuildResult]) -> None:

@@ -128,3 +128,15 @@ def test_a_warm_rebuild_after_a_build_in_two_processes(long_report: Path, stats:
     warm = build(options, writer)
     assert warm.pages_laid_out <= 2
     assert warm.output.read_bytes() == pdf(long_report, 1, "cold.pdf")
+
+
+def test_verbose_names_the_short_pages_the_worker_laid_out(long_report: Path, stats: list[paginate.Stats]) -> None:
+    """``build --verbose`` measures the worker's pages too (it sends each page's empty foot back)."""
+    notes = {}
+    for jobs in (2, 1):
+        options = BuildOptions(project=long_report, output=long_report / "out" / f"{jobs}.pdf", jobs=jobs)
+        notes[jobs] = build(options, PdfWriter(incremental=False)).warnings.notes
+        assert (stats[-1].remote > 10) == (jobs == 2)
+    last = int(notes[1][-1].split()[1])
+    assert last > 30, notes[1]  # the end of the document: on a page the worker made
+    assert notes[2] == notes[1]

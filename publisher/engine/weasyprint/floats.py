@@ -339,10 +339,16 @@ def short_pages(document: Any) -> list[ShortPage]:
     if not pitch:
         return []
     found: list[ShortPage] = []
-    for number, page in enumerate(boxes):
-        if page is None or getattr(page, "remote", False) or not page.children:
+    for number, (page, box) in enumerate(zip(document.pages, boxes, strict=True)):
+        if box is None:  # laid out by the worker (:mod:`.parallel`), which measured it
+            empty = getattr(page, "_publisher_gap", None)
+        elif getattr(box, "remote", False) or not box.children:
+            empty = None
+        else:
+            empty = gap(box)
+        if empty is None:
             continue
-        missing = int(gap(page) / pitch + 0.02)
+        missing = int(empty / pitch + 0.02)
         if missing <= MAX_SHORT_LINES:
             continue
         if number + 1 >= len(boxes):

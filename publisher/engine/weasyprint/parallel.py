@@ -247,6 +247,9 @@ class PageData:
     """The :class:`.incremental.PaintRecord` of its painting."""
     units: tuple[int, int] = (-1, -1)
     """First and last top-level block on it (for warm rebuilds)."""
+    gap: float | None = None
+    """The empty height at the foot of its type area (:func:`.floats.gap`), for ``build --verbose``; ``None``
+    for an empty page."""
 
 
 @dataclass
@@ -398,6 +401,7 @@ def _paint(
                 list(page.bookmarks),
                 incremental.portable(record),
                 units,
+                floats.gap(page._page_box) if page._page_box.children else None,
             )
         )
     return found
@@ -502,6 +506,7 @@ def remote_page(data: PageData, number: int) -> Any:
     page._publisher_index = number
     page._publisher_paint = incremental.local(data.record)
     page._publisher_units = data.units
+    page._publisher_gap = data.gap
     return page
 
 
