@@ -23,7 +23,7 @@ from .data import FONT_ROLES, FONTS_DIR, PACKAGE_ROOT, STYLES_DIR
 from .errors import EnvironmentProblem, Pos, PublisherError, did_you_mean
 from .numbering import APPENDIX_NUMBERING, Captions
 from .tokens import check_used as check_tokens_used
-from .tokens import css_value
+from .tokens import css_value, grid_variables
 from .tokens import validate as validate_tokens
 from .units import CSS_LENGTH_HINT, MAX_CSS_LENGTH_MM, absurd_css_lengths
 
@@ -66,7 +66,8 @@ class Theme:
         return all(d.is_relative_to(STYLES_DIR) for d in self.dirs)
 
     def css_variables(self) -> str:
-        """The tokens as CSS custom properties on ``:root``, with their units; font roles as ``--font-ROLE``.
+        """The tokens as CSS custom properties on ``:root``, with their units; font roles as ``--font-ROLE``;
+        the document grid's measures (:func:`publisher.tokens.grid_variables`).
 
         Each role's list ends with the publisher's fallback families (the full
         faces, symbols, emoji: :func:`publisher.fonts.with_fallbacks`).
@@ -75,6 +76,7 @@ class Theme:
 
         tokens = {k: v for k, v in self.tokens.items() if k not in ("fonts", "official-faces")}
         lines = [f"  --{name.replace('.', '-')}: {css_value(name, value)};" for name, value in _flatten(tokens)]
+        lines += [f"  --{name}: {value};" for name, value in grid_variables(self.tokens)]
         for role, families in self.tokens.get("fonts", {}).items():
             names = ", ".join('"' + str(f).replace('"', "") + '"' for f in with_fallbacks([str(f) for f in families]))
             lines.append(f"  --font-{role}: {names};")

@@ -10,8 +10,10 @@ no stylesheet of the theme uses is an error too (it would change nothing).
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterable
+from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
 
@@ -117,6 +119,57 @@ def css_value(name: str, value: Any) -> str:
     if kind == MILLIMETRES:
         return f"{value}mm"
     return str(value)
+
+
+PT_PER_MM = 72 / 25.4
+PANGO_UNITS_PER_PT = 1024
+"""Pango measures in 1/1024 pt: a letter-spacing becomes whole units of it."""
+GRID_CHAR_MULTIPLES = tuple(n / 2 for n in range(1, 17))
+"""Widths of the grid's characters the CSS gets, from ½ to 8 (``--grid-chars-4-5``: 4½ characters)."""
+
+
+def _decimal(value: float, places: str, rounding: str) -> str:
+    text = str(Decimal(repr(value)).quantize(Decimal(places), rounding=rounding))
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def grid_variables(tokens: dict[str, Any]) -> list[tuple[str, str]]:
+    """The document grid (``grid.lines`` × ``grid.chars`` in the A4 type area, GB/T 9704: 22 × 28) as CSS
+    custom properties, so a theme's stylesheet keeps to it without a number of its own.
+
+    ``--grid-pitch``: the line pitch (225 mm / 22 = 28.99 pt, rounded down so 22 lines fit), ``--grid-pitch-2``
+    two of them; ``--grid-char``: a character's advance (156 mm / 28 = 15.793 pt, rounded down), and
+    ``--grid-chars-N`` (``-N-5`` for a half) multiples of it for indents and hanging lines, ``--grid-chars-neg-N``
+    their negatives; ``--grid-tracking``: the letter-spacing that makes a character of ``size.body-pt`` advance
+    that much (16 pt → -0.2073 pt), whole Pango units and a quarter more, so that it lands on the whole unit
+    however WeasyPrint rounds it and ``grid.chars`` characters always fit a line. None without a grid.
+    """
+    grid = tokens.get("grid")
+    page = tokens.get("page", {}).get("a4", {})
+    margin = str(page.get("margin", ""))
+    margins = [float(value) for value in re.findall(r"([\d.]+)mm", margin)]
+    shorthand = re.fullmatch(r"\s*(?:[\d.]+mm\s*){1,4}", margin)
+    if not grid or not shorthand or "height-mm" not in page or "content-width-mm" not in page:
+        return []
+    top, bottom = margins[0], margins[2 if len(margins) > 2 else 0]  # CSS's margin shorthand
+    area_height = (float(page["height-mm"]) - top - bottom) * PT_PER_MM
+    pitch = area_height / float(grid["lines"])
+    advance = float(page["content-width-mm"]) * PT_PER_MM / float(grid["chars"])
+    body = float(tokens.get("size", {}).get("body-pt", advance))
+    units = math.floor((advance - body) * PANGO_UNITS_PER_PT)
+    pitch_text = _decimal(pitch, "0.01", ROUND_FLOOR)
+    char = float(_decimal(advance, "0.001", ROUND_FLOOR))
+    found = [
+        ("grid-pitch", f"{pitch_text}pt"),
+        ("grid-pitch-2", f"{_decimal(2 * float(pitch_text), '0.01', ROUND_HALF_UP)}pt"),
+        ("grid-char", f"{_decimal(char, '0.001', ROUND_HALF_UP)}pt"),
+        ("grid-tracking", f"{_decimal((units - 0.25) / PANGO_UNITS_PER_PT, '0.0001', ROUND_HALF_UP)}pt"),
+    ]
+    for multiple in GRID_CHAR_MULTIPLES:
+        name = f"{int(multiple)}" if multiple.is_integer() else f"{int(multiple)}-5"
+        width = _decimal(multiple * char, "0.001", ROUND_HALF_UP)
+        found += [(f"grid-chars-{name}", f"{width}pt"), (f"grid-chars-neg-{name}", f"-{width}pt")]
+    return found
 
 
 def check_used(positions: dict[str, Pos], stylesheets: Iterable[str]) -> None:

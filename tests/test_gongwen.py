@@ -264,3 +264,42 @@ def test_signature_and_date_as_gbt9704_7_3_5_2(gongwen_pdf: Path) -> None:
     assert 184 * MM - right == pytest.approx(2 * CHAR, abs=2)  # the signature two characters from the right
     assert date - org == pytest.approx(28.99, abs=0.5)  # the date on the next line
     assert left[date] - left[org] == pytest.approx(2 * CHAR, abs=1.5)  # two characters right of its first
+
+
+def test_the_grid_comes_from_the_tokens() -> None:
+    """The stylesheet has no grid measure of its own: the pitch, the tracking and the indents are the tokens'."""
+    from publisher.theme import load_theme
+    from publisher.tokens import grid_variables
+
+    theme = load_theme("gongwen", None)
+    measures = dict(grid_variables(theme.tokens))
+    assert (measures["grid-pitch"], measures["grid-char"], measures["grid-tracking"]) == (
+        "28.99pt",
+        "15.793pt",
+        "-0.2073pt",
+    )
+    css = (REPO / "styles" / "gongwen" / "theme.css").read_text(encoding="utf-8")
+    rules = css.split("*/", 1)[1]  # after the header comment, which explains the numbers
+    literals = {value for value in measures.values()} | {value.lstrip("-") for value in measures.values()}
+    assert [literal for literal in literals if literal in rules] == []
+    assert "16pt" not in rules  # the body size is size.body-pt
+
+
+def test_a_project_grid_of_20_lines_of_26_characters(make_project: ProjectMaker, tmp_path: Path) -> None:
+    """A project that sets its own grid in ``styles/gongwen/tokens.yaml`` gets it in the PDF."""
+    text = "本段文字用于检验公文版心网格由设计令牌决定，每行字数与每页行数都随令牌改变而改变。" * 12
+    root = make_project("\n\n".join([text] * 6) + "\n", front=GONGWEN_FRONT)
+    (root / "styles" / "gongwen").mkdir(parents=True)
+    (root / "styles" / "gongwen" / "tokens.yaml").write_text("grid:\n  lines: 20\n  chars: 26\n", encoding="utf-8")
+    out = tmp_path / "grid.pdf"
+    build(BuildOptions(project=root, output=out))
+    lines = body_lines(out, 16.0, fonts=("",))
+    per_page = collections.Counter(line.page for line in lines)
+    assert max(per_page.values()) == 20
+    # the last character's letter-spacing (1 pt: 26 characters of 17.008 pt) is not drawn
+    full = [line for line in lines if abs(line.x0 - 28 * MM) < 1 and abs(line.x1 - 184 * MM) < 2]
+    assert full and collections.Counter(len(line.text) for line in full).most_common(1)[0][0] == 26
+    full_page = next(page for page, n in per_page.items() if n == 20)
+    tops = sorted(line.chars[-1].top for line in lines if line.page == full_page)
+    pitch = 225 * MM / 20
+    assert all(abs(b - a - pitch) < 0.15 for a, b in itertools.pairwise(tops))
