@@ -198,10 +198,13 @@ def _page_figures(doc: Document, specs: Mapping[str, charts.ChartSpec]) -> Docum
     return dataclasses.replace(doc, blocks=blocks)
 
 
-def draw(prepared: Prepared, paper: str | None = None, office: bool = False) -> Drawn:
+def draw(
+    prepared: Prepared, paper: str | None = None, office: bool = False, diagnostics: Diagnostics | None = None
+) -> Drawn:
     """Draw every placed chart for ``paper`` (default the front matter's), or take it from the cache.
 
-    ``office``: for an office document (text as outlines, a PNG besides).
+    ``office``: for an office document (text as outlines, a PNG besides). What matplotlib warns of while
+    drawing becomes a warning of ``diagnostics`` at the chart's spec.
     """
     meta = prepared.document.meta
     paper = paper or meta.paper
@@ -219,11 +222,21 @@ def draw(prepared: Prepared, paper: str | None = None, office: bool = False) -> 
         key = chart_key(spec, style)
         drawing = cache.get(key, png=office)
         if drawing is None:
-            drawing = charts.render(spec, style, templates)
+            drawing = charts.render(spec, style, templates, _chart_warnings(spec, diagnostics))
             cache.put(key, drawing)
             drawn += drawing.kind == "svg"  # HTML charts (KPI cards, tables) are made, not drawn: never cached
         drawings[figure.chart_id] = drawing
     return Drawn(prepared, paper, drawings, drawn)
+
+
+def _chart_warnings(spec: charts.ChartSpec, diagnostics: Diagnostics | None) -> Callable[[str], None] | None:
+    if diagnostics is None:
+        return None
+
+    def warn(text: str) -> None:
+        diagnostics.warn(f"chart '{spec.id}': matplotlib: {text}", spec.pos)
+
+    return warn
 
 
 def render(drawn: Drawn, edition: Edition | None = None, date: datetime | None = None) -> Rendered:
@@ -289,7 +302,8 @@ def _write(
         check_edition(edition, prepared.source.root)
         date = source_date(prepared.document.meta, environ)
     progress("charts")
-    drawn = draw(prepared, edition.paper if edition is not None and edition.paper else None, writer.office_charts)
+    paper = edition.paper if edition is not None and edition.paper else None
+    drawn = draw(prepared, paper, writer.office_charts, diagnostics)
     progress("html")
     rendered = render(drawn, edition, date)
     target = options.output_path(prepared.source.root, prepared.document.meta.name, writer.suffix)

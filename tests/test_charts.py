@@ -254,3 +254,23 @@ def test_every_text_field_of_a_kind_is_glyph_checked(make_project: ProjectMaker)
     assert result.exit_code == 1
     assert "error: U+13000 '𓀀' (EGYPTIAN HIEROGLYPH A001) is in no font of the charts" in result.stderr
     assert result.stderr.startswith("source/charts/a.yaml:6:"), result.stderr  # at the value label
+
+
+def test_what_matplotlib_warns_of_is_collected_not_printed(capfd: pytest.CaptureFixture[str]) -> None:
+    """matplotlib warns through Python's warnings and through its log: both are text for a chart's warning
+    (publisher.pipeline puts it at the spec), neither is printed as it is (a file and line of code)."""
+    import logging
+
+    from matplotlib.figure import Figure
+
+    from publisher.charts.kind import _matplotlib_said
+
+    with _matplotlib_said() as said:
+        Figure().add_subplot().set_ylim(0, 0)
+        logging.getLogger("matplotlib.font_manager").warning("findfont: Font family 'Nowhere' not found.")
+    assert said == [
+        "findfont: Font family 'Nowhere' not found.",
+        "Attempting to set identical low and high ylims makes transformation singular; automatically expanding.",
+    ]
+    assert capfd.readouterr().err == ""
+    assert not logging.getLogger("matplotlib").handlers  # as it was

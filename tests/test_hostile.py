@@ -84,6 +84,7 @@ def test_hostile_case(case: Case, tmp_path: Path) -> None:
     assert re.search(case.stderr, first), err
     assert code == case.exit, err
     assert "Traceback" not in err and "internal error" not in err
+    assert not re.search(r"\w+Warning: ", err), f"a raw Python warning: {err}"  # matplotlib's, a library's
     assert touched == [], f"files outside the project were touched: {touched}"
     if case.check is not None:
         case.check(tmp_path / "project", tmp_path / "outside")

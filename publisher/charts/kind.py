@@ -18,8 +18,12 @@ there is to know about the kind:
 
 from __future__ import annotations
 
+import contextlib
 import importlib
+import logging
 import pkgutil
+import re
+import warnings
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, fields, is_dataclass
 from pathlib import Path
@@ -150,14 +154,58 @@ def kind_of(spec: ChartSpec) -> Kind[Any]:
     return registry()[spec.type]
 
 
-def render(spec: ChartSpec, style: ChartStyle, templates: Templates) -> Drawing:
-    """Draw one chart: an SVG kind with matplotlib, an HTML kind through its template."""
+MISSING_GLYPH = re.compile(r"Glyph \d+ .*missing from (?:current )?font")
+"""matplotlib's warning for a character no chart font has: the glyph check
+(:mod:`publisher.typeset.glyphs`) has said so already, at the character's place."""
+
+
+def render(
+    spec: ChartSpec, style: ChartStyle, templates: Templates, warn: Callable[[str], None] | None = None
+) -> Drawing:
+    """Draw one chart: an SVG kind with matplotlib, an HTML kind through its template.
+
+    matplotlib's warnings never reach the terminal as they are (a file and line of the publisher's code, a
+    line of it): a missing glyph is the glyph check's to tell, any other warning goes to ``warn`` as text.
+    """
     kind = kind_of(spec)
     data = kind.data_of(spec)
     if not kind.template:
-        return kind.draw(spec, data, style)
+        with _matplotlib_said() as said:
+            drawing = kind.draw(spec, data, style)
+        for text in dict.fromkeys(said):  # once each, in order
+            if warn is not None and not MISSING_GLYPH.match(text):
+                warn(text)
+        return drawing
     context = {"spec": spec, "data": data, "style": style, **kind.context(spec, data, style)}
     return Drawing("html", templates(kind.template, context).strip())
+
+
+class _Said(logging.Handler):
+    def __init__(self, said: list[str]):
+        super().__init__(logging.WARNING)
+        self.said = said
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.said.append(record.getMessage())
+
+
+@contextlib.contextmanager
+def _matplotlib_said() -> Iterator[list[str]]:
+    """What matplotlib warns of in the block (its warnings and its log's warnings), as text, instead of on
+    stderr."""
+    said: list[str] = []
+    logger = logging.getLogger("matplotlib")
+    handler = _Said(said)
+    logger.addHandler(handler)
+    propagate, logger.propagate = logger.propagate, False
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            yield said
+        said.extend(str(warning.message) for warning in caught)
+    finally:
+        logger.removeHandler(handler)
+        logger.propagate = propagate
 
 
 NUMBER_CHARACTERS = "0123456789.,-"

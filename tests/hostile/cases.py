@@ -242,6 +242,27 @@ def labels_printed_as_written(root: Path, outside: Path) -> None:
     assert "$5 至 $10" in text and "$\\sqrt{x}$" in text, text
 
 
+def label_no_font_has(root: Path, outside: Path) -> list[str]:
+    """A label with a character no chart font has, let through: matplotlib warns of the glyph as it draws."""
+    spec = 'id: a\ntype: bar\ntitle: 甲\nlabels: ["😀甲", 乙, 丙]\nvalues: [3, 5, 6]\n'
+    project(root, CHART_BODY.replace("3与5", "3、5与6"), files={"source/charts/a.yaml": spec})
+    return ["build", str(root), "--allow-missing-glyphs"]
+
+
+def all_zero_values(kind: str) -> Callable[[Path, Path], list[str]]:
+    """Every value 0: a scale from 0 to 0, which matplotlib warns of ("identical low and high ylims")."""
+
+    def make(root: Path, outside: Path) -> list[str]:
+        values = "values: [0, 0, 0]\n" + ("targets: [0, 0, 0]\n" if kind == "progress" else "")
+        if kind in ("grouped", "stacked"):
+            values = "series:\n  - {name: 丁, values: [0, 0, 0]}\n  - {name: 戊, values: [0, 0, 0]}\n"
+        spec = f"id: a\ntype: {kind}\ntitle: 甲\nlabels: [甲, 乙, 丙]\n{values}"
+        project(root, CHART_BODY.replace("3与5", "都是0"), files={"source/charts/a.yaml": spec})
+        return ["build", str(root)]
+
+    return make
+
+
 def toml_case(toml: str) -> Callable[[Path, Path], list[str]]:
     def make(root: Path, outside: Path) -> list[str]:
         project(root, files={"publisher.toml": toml})
@@ -631,6 +652,10 @@ CASES: list[Case] = [
          r"in\.docx:1:1: error: cannot read the Word document: a part of it is damaged",
          check=nothing_imported),
     Case("stale-part-files-of-killed-builds", stale_parts, 0, r"^$", check=only_live_parts_kept),
+    Case("chart-label-no-font-has", label_no_font_has, 0,
+         r"^source/charts/a\.yaml:4:11: warning: U\+1F600 '😀' \(GRINNING FACE\) is in no font of the charts$"),
+    *(Case(f"chart-{kind}-all-zero", all_zero_values(kind), 0, r"^$")
+      for kind in ("bar", "hbar", "grouped", "stacked", "progress")),
     Case("toml-bleed-nan", toml_case("[editions.print]\nbleed_mm = nan\n"), 1,
          r"^publisher\.toml:2:1: error: editions\.print\.bleed_mm: must be a number, not nan$"),
     Case("edition-css-font-size-1e30pt", toml_case('[editions.print]\ncss = "body { font-size: 1e30pt }"\n'), 1,
