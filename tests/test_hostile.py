@@ -189,7 +189,8 @@ def _allowed(base: Path) -> Callable[[str], bool]:
     part = os.path.join(os.path.realpath(base), ".out.pdf.")
 
     def allowed(path: str) -> bool:
-        return path.startswith(folders + temporary + own + (part,)) or path in (output, "/dev/null")
+        # a folder itself counts as inside it (the template cache's folder is opened when it is first made)
+        return (path + "/").startswith(folders + temporary + own + (part,)) or path in (output, "/dev/null")
 
     return allowed
 
