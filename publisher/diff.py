@@ -24,12 +24,13 @@ from __future__ import annotations
 import base64
 import bisect
 import difflib
+import errno
 import hashlib
 import io
+import math
 import os
 import re
 import shutil
-import tempfile
 from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -39,7 +40,9 @@ from typing import NamedTuple
 from PIL import Image, ImageChops, ImageDraw, ImageFilter
 
 from . import pdfread
-from .errors import PublisherError
+from .errors import EnvironmentProblem, PublisherError
+from .limits import MAX_DIFF_PAGE_MM, MAX_DIFF_PAGES
+from .units import PT_PER_MM
 from .webpages import clip
 
 DPI = 100
@@ -232,9 +235,42 @@ MARGIN = 0.085
 """Lines within this fraction of the page height from the top or bottom edge are running headers/footers."""
 
 
-def page_count(pdf: Path) -> int:
-    """Number of pages of ``pdf``; a user error if it is not a readable PDF."""
-    return pdfread.page_count(pdf, hint="give the paths of two PDF files")
+A4_PT2 = 210 * 297 * PT_PER_MM**2
+"""The area of an A4 page in square points: the unit of :data:`publisher.limits.MAX_DIFF_PAGES`."""
+PDF_HINT = "give the paths of two PDF files"
+PARTS_HINT = f"compare the parts that changed: PDFs of at most {MAX_DIFF_PAGES:,} pages each"
+
+
+def check_budget(pdf: Path) -> int:
+    """Number of pages of ``pdf``; a user error if it is not a readable PDF or more than ``publisher diff``
+    renders: a page larger than :data:`~publisher.limits.MAX_DIFF_PAGE_MM` on a side, more pages than
+    :data:`~publisher.limits.MAX_DIFF_PAGES`, or pages larger than A4 covering more A4 pages than that.
+    Only the page sizes are read: nothing is rendered yet."""
+    with pdfread.open_pdf(pdf, hint=PDF_HINT) as document:
+        sizes = document.page_sizes()
+    if len(sizes) > MAX_DIFF_PAGES:
+        raise PublisherError(
+            f"'{pdf}' has {len(sizes):,} pages: publisher diff compares at most {MAX_DIFF_PAGES:,}", hint=PARTS_HINT
+        )
+    for index, (width, height) in enumerate(sizes):
+        _check_page_size(pdf, index + 1, width, height)
+    paper = sum(max(1, math.ceil(width * height / A4_PT2 - 0.01)) for width, height in sizes)
+    if paper > MAX_DIFF_PAGES:
+        raise PublisherError(
+            f"'{pdf}': its {len(sizes):,} pages cover as much paper as {paper:,} A4 pages: publisher diff compares "
+            f"at most {MAX_DIFF_PAGES:,} A4 pages' worth",
+            hint=PARTS_HINT,
+        )
+    return len(sizes)
+
+
+def _check_page_size(pdf: Path, number: int, width: float, height: float) -> None:
+    if max(width, height) > MAX_DIFF_PAGE_MM * PT_PER_MM:
+        raise PublisherError(
+            f"'{pdf}': page {number} is {width / PT_PER_MM:,.0f} × {height / PT_PER_MM:,.0f} mm: publisher diff "
+            f"compares pages of at most {MAX_DIFF_PAGE_MM:,} mm a side",
+            hint="publisher diff compares the pages of reports (A4, A3, a booklet's sheets): is this the right PDF?",
+        )
 
 
 def read_lines(page: pdfread.Page, number: int) -> list[TextLine]:
@@ -263,7 +299,7 @@ def take_snapshot(
     """
     folder.mkdir(parents=True, exist_ok=True)
     pages = []
-    with pdfread.open_pdf(pdf, hint="give the paths of two PDF files") as document:
+    with pdfread.open_pdf(pdf, hint=PDF_HINT) as document:
         count = len(document)
         kept = {n for n in unchanged if previous is not None and len(previous.pages) == count and 1 <= n <= count}
         reuse = {page.digest: page.image for page in previous.pages} if previous else {}
@@ -271,6 +307,7 @@ def take_snapshot(
             number = page.index + 1
             lines = read_lines(page, number)
             height = page.height
+            _check_page_size(pdf, number, page.width, height)  # before its image is made
             furniture = [x for x in lines if x.box.y1 <= MARGIN * height or x.box.y0 >= (1 - MARGIN) * height]
             body = [x for x in lines if x not in furniture]
             target = folder / f"page-{number:03d}.png"
@@ -882,16 +919,29 @@ def _quiet(_: str) -> None:
 
 
 def diff_pdfs(old: Path, new: Path, output: Path, progress: Progress = _quiet) -> Comparison:
-    """Compare two PDFs and write the HTML report to ``output`` (the ``publisher diff`` command)."""
+    """Compare two PDFs and write the HTML report to ``output`` (the ``publisher diff`` command).
+
+    Both PDFs are held to the budget (:func:`check_budget`) before a page is rendered. The page images
+    live in a temporary folder removed on every way out (:func:`publisher.files.temporary_folder`).
+    """
+    from .files import temporary_folder
+
     for path in (old, new):
-        page_count(path)
-    with tempfile.TemporaryDirectory(prefix="publisher-diff-") as tmp:
-        progress(f"reading {old.name}")
-        before = take_snapshot(old, Path(tmp) / "old")
-        progress(f"reading {new.name}")
-        after = take_snapshot(new, Path(tmp) / "new")
-        progress("comparing")
-        comparison = compare(before, after)
+        check_budget(path)
+    with temporary_folder("diff") as tmp:
+        try:
+            progress(f"reading {old.name}")
+            before = take_snapshot(old, tmp / "old")
+            progress(f"reading {new.name}")
+            after = take_snapshot(new, tmp / "new")
+            progress("comparing")
+            comparison = compare(before, after)
+        except OSError as exc:  # the page images: the inputs were read above, the report is written below
+            full = exc.errno in (errno.ENOSPC, errno.EDQUOT)
+            raise EnvironmentProblem(
+                f"cannot write the page images to {tmp.parent}: {'the disk is full' if full else exc.strerror}",
+                hint="free some space there, or set TMPDIR to a folder on a disk with room",
+            ) from None
         progress("writing the report")
         write_report(comparison, output)
     return comparison

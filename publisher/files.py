@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import hashlib
 import os
+import shutil
 import stat
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 from .errors import EnvironmentProblem
@@ -118,7 +121,11 @@ def _writer_alive(name: str) -> bool:
     parts = name.split(".")  # "", the output's name (maybe with dots), pid, random letters, "part"
     if len(parts) < 5 or not parts[-3].isdigit():
         return False  # written before names carried the process id: a leftover
-    pid = int(parts[-3])
+    return _process_alive(int(parts[-3]))
+
+
+def _process_alive(pid: int) -> bool:
+    """Whether the process ``pid`` runs (another user's process: yes)."""
     if pid == os.getpid():
         return True
     try:
@@ -128,6 +135,62 @@ def _writer_alive(name: str) -> bool:
     except OSError:
         return True  # another user's process
     return True
+
+
+TEMPORARY_PREFIX = "publisher-"
+"""The start of the name of a temporary folder: ``publisher-<kind>-<pid>-<random>``."""
+
+
+def make_temporary_folder(kind: str) -> Path:
+    """A new folder ``publisher-<kind>-<pid>-<random>`` in the system's temporary folder (``TMPDIR``).
+
+    The folders named so by processes that were killed (``kill -9``, a power
+    cut: nothing ran to remove them) are removed first; the caller removes its
+    own (:func:`temporary_folder` does, on every way out).
+    """
+    base = Path(tempfile.gettempdir())
+    remove_stale_folders(base)
+    try:
+        return Path(tempfile.mkdtemp(prefix=f"{TEMPORARY_PREFIX}{kind}-{os.getpid()}-", dir=base))
+    except OSError as exc:
+        raise _problem(
+            f"cannot make a temporary folder in {base}", exc, "set TMPDIR to a folder you can write to"
+        ) from None
+
+
+@contextlib.contextmanager
+def temporary_folder(kind: str) -> Iterator[Path]:
+    """:func:`make_temporary_folder`, removed with all it holds when the block ends: normally, by an error,
+    Ctrl-C or ``SIGTERM`` (:mod:`publisher.commands.cli` turns it into an exception)."""
+    folder = make_temporary_folder(kind)
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def remove_stale_folders(base: Path) -> list[Path]:
+    """Remove the folders ``publisher-<kind>-<pid>-<random>`` in ``base`` whose process is gone; returns what
+    was removed. Only this user's real folders (not symlinks) named with a process id are touched."""
+    removed: list[Path] = []
+    try:
+        candidates = [p for p in base.iterdir() if p.name.startswith(TEMPORARY_PREFIX)]
+    except OSError:
+        return removed
+    for path in candidates:
+        kind, _, rest = path.name[len(TEMPORARY_PREFIX) :].partition("-")
+        pid = rest.partition("-")[0]
+        if not (kind.isalpha() and pid.isdigit()):
+            continue
+        try:
+            found = path.lstat()
+        except OSError:
+            continue
+        if not stat.S_ISDIR(found.st_mode) or found.st_uid != os.getuid() or _process_alive(int(pid)):
+            continue
+        shutil.rmtree(path, ignore_errors=True)
+        removed.append(path)
+    return removed
 
 
 def put_verified(folder: Path, key: str, suffix: str, data: bytes) -> Path:

@@ -28,6 +28,14 @@ MAX_LINES = 50_000
 """Lines of one Markdown body: a 300-page report has about 10,000. Checked before the text is parsed
 (a million blank lines took 15 s, 400,000 one-word paragraphs 8 minutes and 1.3 GB)."""
 
+MAX_DIFF_PAGES = 500
+"""Pages of one PDF that ``publisher diff`` compares, counted in A4 pages (a larger page counts as the A4
+pages it would cover): every page is rendered to an image and compared, about 0.3 s and 240 KB of temporary
+image each (1,000 pages took minutes and left 2.8 GB of images)."""
+MAX_DIFF_PAGE_MM = 1_200
+"""The longest page side ``publisher diff`` renders (A0 is 841 × 1189 mm): two pages of 9000 pt (3175 mm)
+took 58 s and 3.7 GB."""
+
 
 def check_lines(body: str, path: Path, body_line: int) -> None:
     """Raise a :class:`PublisherError` at the first line past :data:`MAX_LINES`, before anything is parsed."""

@@ -154,6 +154,14 @@ class Document:
     def __len__(self) -> int:
         return len(self._pdf)
 
+    def page_sizes(self) -> list[tuple[float, float]]:
+        """Width and height of every page in points, read without loading the pages."""
+        sizes = []
+        for index in range(len(self._pdf)):
+            width, height = self._pdf.get_page_size(index)
+            sizes.append((float(width), float(height)))
+        return sizes
+
     def page(self, index: int) -> Page:
         """The page at 0-based ``index``."""
         return Page(self._pdf[index], index)

@@ -264,3 +264,36 @@ def test_a_signal_during_a_write_leaves_no_part_file(signal_name: str, code: int
     assert (proc.returncode, proc.stderr.strip()) == (code, said), proc.stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == ["t.pdf"]
     assert (tmp_path / "t.pdf").read_bytes() == b"%PDF- the last good one"
+
+
+SIGNALLED_DIFF = """
+import os, signal, sys
+from publisher import pdfread
+from publisher.commands.cli import main
+
+real = pdfread.Page.render
+def render(self, dpi):  # the signal arrives while the page images are made, as a kill would
+    if self.index == 1:
+        os.kill(os.getpid(), getattr(signal, sys.argv[4]))
+    return real(self, dpi)
+pdfread.Page.render = render
+main(["diff", sys.argv[1], sys.argv[2], "-o", sys.argv[3]], prog_name="publisher")
+"""
+
+
+@pytest.mark.parametrize(
+    ("signal_name", "code", "said"), [("SIGTERM", 143, "terminated"), ("SIGINT", 130, "interrupted")]
+)
+def test_a_signal_during_a_diff_leaves_no_page_images(signal_name: str, code: int, said: str, tmp_path: Path) -> None:
+    from .hostile.cases import pdf_of
+
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    old, new = pdf_of(tmp_path / "old.pdf", 3), pdf_of(tmp_path / "new.pdf", 3, mark=1)
+    report = tmp_path / "changes.html"
+    proc = subprocess.run(
+        [sys.executable, "-c", SIGNALLED_DIFF, str(old), str(new), str(report), signal_name],
+        cwd=REPO, capture_output=True, text=True, timeout=60, env={**os.environ, "TMPDIR": str(scratch)},
+    )  # fmt: skip
+    assert (proc.returncode, proc.stderr.strip().splitlines()[-1:]) == (code, [said]), proc.stderr
+    assert list(scratch.iterdir()) == [] and not report.exists()

@@ -23,7 +23,6 @@ import gc
 import shutil
 import signal
 import sys
-import tempfile
 import threading
 import time
 import traceback
@@ -38,7 +37,7 @@ import watchfiles
 from .. import diff
 from ..data import FONTS_DIR, PACKAGE_ROOT, STYLES_DIR
 from ..errors import EnvironmentProblem, PublisherError, failure
-from ..files import display_path
+from ..files import display_path, make_temporary_folder
 from ..options import BuildOptions
 from ..output import Writer, make_writer
 from ..pipeline import BuildResult, build
@@ -128,7 +127,8 @@ class Watcher:
         """The render whose PDF :attr:`snapshot` shows."""
         self.snapshot: diff.Snapshot | None = None
         """Text and page images of the last good PDF."""
-        self.workdir = Path(tempfile.mkdtemp(prefix="publisher-watch-"))
+        self.workdir = make_temporary_folder("watch")
+        """Page images; removed at the end, or by a later session if this one is killed."""
         self.server: PreviewServer | None = None
         self.report: Path | None = None
         """The change report written by this session, if any."""
@@ -221,6 +221,10 @@ class Watcher:
             self.complain(f"warning: no page images or change reports in this session: {exc.message}")
             if exc.hint:
                 self.complain(f"  hint: {exc.hint}")
+            self._publish()
+            return
+        except PublisherError as exc:  # a page too large to show (publisher.diff): this build has no images
+            self.complain(f"warning: no page images of this build: {exc.message}")
             self._publish()
             return
         except Exception as exc:  # the PDF is written; a failed comparison only loses the report

@@ -370,6 +370,64 @@ def nothing_imported(root: Path, outside: Path) -> None:
     assert not (root / "imported").exists()
 
 
+# ------------------------------------------------------------------------ PDFs to compare
+
+A4 = (595.28, 841.89)
+
+
+def pdf_of(path: Path, pages: int, size: tuple[float, float] = A4, mark: int = -1) -> Path:
+    """A PDF of ``pages`` pages of ``size`` (points), blank but for a black square on page ``mark`` (0-based)."""
+    import pikepdf
+
+    pdf = pikepdf.new()
+    for number in range(pages):
+        page = pdf.add_blank_page(page_size=size)
+        if number == mark:
+            page.Contents = pdf.make_stream(b"0 g 100 400 120 120 re f")
+    pdf.save(path)
+    return path
+
+
+def diff_case(old: Callable[[Path], Path], new: Callable[[Path], Path]) -> Callable[[Path, Path], list[str]]:
+    def make(root: Path, outside: Path) -> list[str]:
+        return ["diff", str(old(root / "old.pdf")), str(new(root / "new.pdf")), "-o", str(root / "changes.html")]
+
+    return make
+
+
+def no_report_and_no_images(root: Path, outside: Path) -> None:
+    assert not (root / "changes.html").exists()
+    assert [p.name for p in (root.parent / "tmp").iterdir()] == []  # TMPDIR of the run
+
+
+def dead_pid() -> int:
+    import subprocess
+
+    child = subprocess.Popen(["true"])
+    child.wait()
+    return child.pid
+
+
+def diff_after_killed_diffs(root: Path, outside: Path) -> list[str]:
+    """A diff run where two earlier ones were killed (``kill -9``) and one runs now: the images of the killed
+    ones are removed, those of the one running are kept."""
+    scratch = root.parent / "tmp"
+    write(scratch, {
+        f"publisher-diff-{dead_pid()}-k1ll3d/old/page-001.png": b"a page image of a killed diff",
+        f"publisher-watch-{dead_pid()}-k1ll3d/build-1/page-001.png": b"a page image of a killed watch",
+        f"publisher-diff-{os.getpid()}-alive1/old/page-001.png": b"a page image of a diff running now",
+        "publisher-diff-u2x9vw/note.txt": b"not named with a process id: not the publisher's to remove",
+    })  # fmt: skip
+    old, new = pdf_of(root / "old.pdf", 3), pdf_of(root / "new.pdf", 3, mark=1)
+    return ["diff", str(old), str(new), "-o", str(root / "changes.html")]
+
+
+def only_live_images_kept(root: Path, outside: Path) -> None:
+    left = sorted(p.name for p in (root.parent / "tmp").iterdir())
+    assert left == [f"publisher-diff-{os.getpid()}-alive1", "publisher-diff-u2x9vw"], left
+    assert "Content changed on page 2" in (root / "changes.html").read_text(encoding="utf-8")
+
+
 # ------------------------------------------------------------------------ archive PDFs to extract
 
 
@@ -656,6 +714,17 @@ CASES: list[Case] = [
          r"^source/charts/a\.yaml:4:11: warning: U\+1F600 '😀' \(GRINNING FACE\) is in no font of the charts$"),
     *(Case(f"chart-{kind}-all-zero", all_zero_values(kind), 0, r"^$")
       for kind in ("bar", "hbar", "grouped", "stacked", "progress")),
+    Case("diff-9000pt-pages", diff_case(lambda p: pdf_of(p, 1, (9000, 9000)), lambda p: pdf_of(p, 1, (9000, 9000))),
+         1, r"^error: '.*old\.pdf': page 1 is 3,175 × 3,175 mm: publisher diff compares pages of at most 1,200 mm "
+         r"a side$", seconds=30, memory_mib=768, check=no_report_and_no_images),
+    Case("diff-1000-pages", diff_case(lambda p: pdf_of(p, 1000), lambda p: pdf_of(p, 1000, mark=500)), 1,
+         r"^error: '.*old\.pdf' has 1,000 pages: publisher diff compares at most 500$",
+         seconds=30, memory_mib=768, check=no_report_and_no_images),
+    Case("diff-300-a2-pages", diff_case(lambda p: pdf_of(p, 1), lambda p: pdf_of(p, 300, (1190.55, 1683.78))), 1,
+         r"^error: '.*new\.pdf': its 300 pages cover as much paper as 1,200 A4 pages: publisher diff compares at "
+         r"most 500 A4 pages' worth$", seconds=30, memory_mib=768, check=no_report_and_no_images),
+    Case("diff-after-killed-diffs", diff_after_killed_diffs, 0, r"^$", seconds=60, memory_mib=1024,
+         stdout=r"changed p\. 2 \(", check=only_live_images_kept),
     Case("toml-bleed-nan", toml_case("[editions.print]\nbleed_mm = nan\n"), 1,
          r"^publisher\.toml:2:1: error: editions\.print\.bleed_mm: must be a number, not nan$"),
     Case("edition-css-font-size-1e30pt", toml_case('[editions.print]\ncss = "body { font-size: 1e30pt }"\n'), 1,
