@@ -460,14 +460,42 @@ def _is_toc_field(p: Any) -> bool:
     )
 
 
+MAX_UNPACKED_BYTES = 256 * 1024 * 1024
+"""What the parts of one Word document may unpack to: python-docx holds them all in memory (a 1 MB document
+with a 1 GiB part of zeros took 2.1 GB). A report with its pictures is a few MiB."""
+
+
+def check_unpacked(path: Path) -> None:
+    """A user error when the parts of the Word document ``path`` unpack to more than :data:`MAX_UNPACKED_BYTES`.
+
+    Read from the zip's directory before anything is inflated: :mod:`zipfile` never inflates a part past the
+    size the directory gives it (and a part whose data does not match fails its CRC). A file that is not a zip
+    is left to the caller to report."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            total = sum(info.file_size for info in archive.infolist())
+    except (OSError, zipfile.BadZipFile, ValueError):
+        return
+    if total > MAX_UNPACKED_BYTES:
+        raise PublisherError(
+            f"cannot read the Word document: its parts unpack to {total / 2**20:,.0f} MiB, more than "
+            f"{MAX_UNPACKED_BYTES // 2**20} MiB",
+            Pos(path),
+            "a report's Word document is a few MiB: ask for it again, saved by Word or WPS, with its pictures "
+            "compressed (Word: File > Compress Pictures)",
+        )
+
+
 def open_docx(path: Path) -> Any:
-    """The python-docx document of ``path``; a user error when it is not a Word document."""
+    """The python-docx document of ``path``; a user error when it is not a Word document or unpacks to more
+    than :data:`MAX_UNPACKED_BYTES`."""
     import docx
     from docx.opc.exceptions import PackageNotFoundError
     from lxml import etree
 
     if not path.is_file():
         raise PublisherError(f"file not found: {path}", hint="check the name and the folder")
+    check_unpacked(path)
     try:
         return docx.Document(str(path))
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as exc:

@@ -21,7 +21,7 @@ from typing import Any
 from .. import model, word
 from ..errors import Pos, PublisherError
 from ..parse import merge_run_in
-from .docx import open_docx
+from .docx import check_unpacked, open_docx
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
@@ -67,6 +67,7 @@ def project_part(path: Path) -> Project | None:
     """The project a document the publisher wrote carries, or ``None`` (another document, or the part was lost)."""
     from lxml import etree
 
+    check_unpacked(path)
     try:
         with zipfile.ZipFile(path) as archive:
             names = [n for n in archive.namelist() if re.fullmatch(r"customXml/item\d+\.xml", n)]

@@ -219,6 +219,45 @@ def no_planted_markup(root: Path, outside: Path) -> None:
     assert "甲" in text
 
 
+def corrupted_font_cache(root: Path, outside: Path) -> list[str]:
+    """Every font subset in the cache overwritten: the next build must cut them again, never fall back to the
+    machine's fonts."""
+    from publisher.options import BuildOptions
+    from publisher.pipeline import build
+
+    project(root, "# 一\n\n正文，**粗体**。\n")
+    build(BuildOptions(project=root, cache_dir=root / "out" / ".cache"))
+    fonts = sorted((root / "out" / ".cache" / "fonts").iterdir())
+    assert fonts
+    for font in fonts:
+        font.write_bytes(b"not a font at all")
+    return ["build", str(root)]
+
+
+def only_publisher_fonts(root: Path, outside: Path) -> None:
+    import pikepdf
+
+    names = set()
+    with pikepdf.open(root / "out" / "t.pdf") as pdf:
+        for page in pdf.pages:
+            for font in page.Resources.Font.values():
+                names.add(str(font.BaseFont).split("+")[-1])
+    assert names and all(name.startswith("/Publisher-") or name.startswith("Publisher-") for name in names), names
+    assert all(
+        f.read_bytes()[:4] in (b"OTTO", b"\x00\x01\x00\x00") for f in (root / "out" / ".cache" / "fonts").iterdir()
+    )
+
+
+def output_onto_the_source(root: Path, outside: Path) -> list[str]:
+    project(root)
+    return ["build", str(root), "-o", str(root / "source" / "report.md")]
+
+
+def source_untouched(root: Path, outside: Path) -> None:
+    assert (root / "source" / "report.md").read_text(encoding="utf-8") == FRONT + "\n# 一\n\n正文。\n"
+    assert not (root / "out").exists()
+
+
 # ------------------------------------------------------------------------ numbers and labels in charts
 
 
@@ -366,6 +405,20 @@ def docx_corrupt_deflate(root: Path, outside: Path) -> list[str]:
     return args
 
 
+def docx_zero_filled_part(root: Path, outside: Path) -> list[str]:
+    """A Word document of about 300 KB with a part of 300 MiB of zeros (the issue's was 1 GiB: 2.1 GB to
+    import)."""
+    import zipfile
+
+    args = word_document(root, lambda name, data: data)
+    with zipfile.ZipFile(root / "in.docx", "a", zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
+        with archive.open("word/media/zeros.bin", "w", force_zip64=True) as part:
+            block = bytes(1 << 20)
+            for _ in range(300):
+                part.write(block)
+    return args
+
+
 def nothing_imported(root: Path, outside: Path) -> None:
     assert not (root / "imported").exists()
 
@@ -489,6 +542,20 @@ def extract_case(zipped: Callable[[], bytes], manifest: object = None, packed: C
     return make
 
 
+def extract_bomb_without_output(root: Path, outside: Path) -> list[str]:
+    """An inflation bomb extracted without ``-o``: the project's folder is named from the manifest (the
+    attachment was inflated twice, once to find the name)."""
+    root.rmdir()
+    pdf = root.parent / "in.pdf"
+    archive_pdf(pdf, b"", None, deflated_zeros(300 << 20))
+    return ["extract", str(pdf)]
+
+
+def nothing_extracted_beside(root: Path, outside: Path) -> None:
+    left = sorted(p.name for p in root.parent.iterdir())
+    assert left == ["in.pdf", "outside", "record.json", "tmp"], left
+
+
 def nothing_extracted(root: Path, outside: Path) -> None:
     assert not root.exists()
     assert [p.name for p in root.parent.iterdir() if p.name.startswith(".")] == []
@@ -579,6 +646,22 @@ def import_front_matter_alias_bomb(root: Path, outside: Path) -> list[str]:
 def import_front_matter_nested_deep(root: Path, outside: Path) -> list[str]:
     write(root, {"in.md": "---\nx: " + "[" * 20_000 + "]" * 20_000 + "\n---\n\n# 一\n\n正文。\n"})
     return ["import", str(root / "in.md"), "-o", str(root / "imported")]
+
+
+def chart_spec_nested_deep(root: Path, outside: Path) -> list[str]:
+    project(root, CHART_BODY, files={"source/charts/a.yaml": BAR + "x: " + "[" * 20_000 + "]" * 20_000 + "\n"})
+    return ["check", str(root)]
+
+
+def paragraph_of_4_8_mb(root: Path, outside: Path) -> list[str]:
+    """One paragraph of 1.6 million characters (4.8 MB of UTF-8), within the 5 MiB source limit."""
+    project(root, "# 一\n\n" + "正文。" * 533_000 + "\n")
+    return ["check", str(root)]
+
+
+def table_of_200000_rows(root: Path, outside: Path) -> list[str]:
+    project(root, "# 一\n\n| 甲 | 乙 |\n|---|---|\n" + "| 1 | 2 |\n" * 200_000)
+    return ["check", str(root)]
 
 
 def a_million_lines(root: Path, outside: Path) -> list[str]:
@@ -676,6 +759,9 @@ CASES: list[Case] = [
     Case("extract-inflation-bomb", extract_case(lambda: b"", packed=lambda: deflated_zeros(300 << 20)), 1,
          r"^error: '.*in\.pdf': the attached source\.zip is larger than 128 MiB: not unpacked$",
          seconds=60, memory_mib=1024, check=nothing_extracted),
+    Case("extract-inflation-bomb-without-o", extract_bomb_without_output, 1,
+         r"^error: '.*in\.pdf': the attached source\.zip is larger than 128 MiB: not unpacked$",
+         seconds=60, memory_mib=1024, check=nothing_extracted_beside),
     Case("extract-zip-member-bomb", extract_case(lambda: zip_of({"source/report.md": bytes(600 << 20)})), 1,
          r"^error: '.*in\.pdf': the attached source is too large to unpack$", seconds=90, memory_mib=2048,
          check=nothing_extracted),
@@ -709,7 +795,13 @@ CASES: list[Case] = [
     Case("import-docx-corrupt-deflate", docx_corrupt_deflate, 1,
          r"in\.docx:1:1: error: cannot read the Word document: a part of it is damaged",
          check=nothing_imported),
+    Case("import-docx-zero-filled-part", docx_zero_filled_part, 1,
+         r"in\.docx:1:1: error: cannot read the Word document: its parts unpack to 30\d MiB, more than 256 MiB$",
+         seconds=60, memory_mib=1024, check=nothing_imported),
     Case("stale-part-files-of-killed-builds", stale_parts, 0, r"^$", check=only_live_parts_kept),
+    Case("corrupted-font-cache", corrupted_font_cache, 0, r"^$", check=only_publisher_fonts),
+    Case("output-onto-the-source", output_onto_the_source, 1,
+         r"^error: -o .*/source/report\.md: a file, not a folder \(and not a \.pdf file\)$", check=source_untouched),
     Case("chart-label-no-font-has", label_no_font_has, 0,
          r"^source/charts/a\.yaml:4:11: warning: U\+1F600 '😀' \(GRINNING FACE\) is in no font of the charts$"),
     *(Case(f"chart-{kind}-all-zero", all_zero_values(kind), 0, r"^$")
@@ -753,6 +845,14 @@ CASES: list[Case] = [
          r"^\S*/in\.md:7:8: error: YAML aliases stand for more than 10,000 values$", seconds=20, memory_mib=768),
     Case("import-front-matter-nested-deep", import_front_matter_nested_deep, 1,
          r"^\S*/in\.md:2:67: error: YAML nested more than 64 levels deep$", seconds=20, memory_mib=768),
+    Case("chart-spec-nested-deep", chart_spec_nested_deep, 1,
+         r"^source/charts/a\.yaml:6:67: error: YAML nested more than 64 levels deep$", seconds=20, memory_mib=768),
+    Case("paragraph-of-4.8-mb", paragraph_of_4_8_mb, 1,
+         r"^source/report\.md:8:1: error: more than 100,000 characters in one paragraph$",
+         seconds=60, memory_mib=1024),
+    Case("table-of-200000-rows", table_of_200000_rows, 1,
+         r"^source/report\.md:50005:1: error: more than 50,000 lines in one source file$",
+         seconds=20, memory_mib=768),
     Case("a-million-lines", a_million_lines, 1,
          r"^source/report\.md:50005:1: error: more than 50,000 lines in one source file$", seconds=20, memory_mib=768),
     Case("eight-thousand-footnotes", many_footnotes, 0, r"^$",
