@@ -297,3 +297,58 @@ def test_a_signal_during_a_diff_leaves_no_page_images(signal_name: str, code: in
     )  # fmt: skip
     assert (proc.returncode, proc.stderr.strip().splitlines()[-1:]) == (code, [said]), proc.stderr
     assert list(scratch.iterdir()) == [] and not report.exists()
+
+
+FULL_DISK = """
+import errno, os, sys
+from publisher.commands.cli import main
+
+def fsync(fd):  # the disk fills up as the PDF is written: ENOSPC, as the kernel says it
+    raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+os.fsync = fsync
+main(["build", sys.argv[1]], prog_name="publisher")
+"""
+
+
+def test_a_full_disk_is_an_environment_problem_and_the_last_pdf_stays(tmp_path: Path) -> None:
+    from .hostile.cases import project
+
+    project(tmp_path)
+    (tmp_path / "out").mkdir()
+    (tmp_path / "out" / "t.pdf").write_bytes(b"%PDF- the last good one")
+    proc = subprocess.run(
+        [sys.executable, "-c", FULL_DISK, str(tmp_path)], cwd=REPO, capture_output=True, text=True, timeout=120
+    )
+    assert proc.returncode == 3, proc.stderr
+    assert re.fullmatch(
+        r"error: cannot write \S+/out/t\.pdf: the disk is full\n  hint: free some space on that disk .*\n", proc.stderr
+    ), proc.stderr
+    assert sorted(p.name for p in (tmp_path / "out").iterdir() if not p.name.startswith(".cache")) == ["t.pdf"]
+    assert (tmp_path / "out" / "t.pdf").read_bytes() == b"%PDF- the last good one"
+
+
+def test_a_diff_that_cannot_write_its_page_images_is_an_environment_problem(tmp_path: Path) -> None:
+    """A real write error (``RLIMIT_FSIZE``: no page image may be larger than 1 KB) while the page images are
+    made: exit 3 with the folder and a hint, no traceback, no report and no images left."""
+    from .hostile.cases import pdf_of
+
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    old, new = pdf_of(tmp_path / "old.pdf", 2), pdf_of(tmp_path / "new.pdf", 2, mark=1)
+    limit = (
+        "import resource, signal, sys; signal.signal(signal.SIGXFSZ, signal.SIG_IGN); "
+        "resource.setrlimit(resource.RLIMIT_FSIZE, (1024, 1024)); "
+        "from publisher.commands.cli import main; main(sys.argv[1:], prog_name='publisher')"
+    )
+    report = tmp_path / "changes.html"
+    proc = subprocess.run(
+        [sys.executable, "-c", limit, "diff", str(old), str(new), "-o", str(report)],
+        cwd=REPO, capture_output=True, text=True, timeout=60, env={**os.environ, "TMPDIR": str(scratch)},
+    )  # fmt: skip
+    assert proc.returncode == 3, proc.stderr
+    assert re.fullmatch(
+        rf"error: cannot write the page images to {re.escape(str(scratch))}: File too large\n"
+        r"  hint: free some space there, or set TMPDIR to a folder on a disk with room\n",
+        proc.stderr,
+    ), proc.stderr
+    assert list(scratch.iterdir()) == [] and not report.exists()
