@@ -244,3 +244,27 @@ def test_progress_shows_on_a_terminal_only() -> None:
     steps = terminal.getvalue().split("\r\033[K")
     assert [s.split("…")[0] for s in steps if s] == ["building: charts", "building: page images 3/18"]
     assert terminal.getvalue().endswith("\r\033[K")
+
+
+def test_a_page_too_large_to_show_costs_its_images_only(tmp_path: Path, watcher: Callable[..., Running]) -> None:
+    """A theme with pages past publisher diff's 1,200 mm: the PDF is written, its page images are not made
+    (a warning, no traceback), and the temporary folder goes when the watcher stops."""
+    root = write_project(tmp_path / "proj")
+    edit(root / "source" / "report.md", "name: t", "name: t\ntheme: big")
+    (root / "styles" / "big").mkdir(parents=True)
+    (root / "styles" / "big" / "theme.yaml").write_text("extends: report\n", encoding="utf-8")
+    (root / "styles" / "big" / "theme.css").write_text("@page { size: 1300mm 1300mm !important }\n", encoding="utf-8")
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    os.environ["TMPDIR"], before = str(scratch), os.environ.get("TMPDIR")
+    try:
+        running = watcher(str(root))
+    finally:
+        os.environ.pop("TMPDIR") if before is None else os.environ.update(TMPDIR=before)
+    at, _ = running.wait_for(r"first build " + BUILT)
+    running.wait_for(r"warning: no page images of this build: '.*t\.pdf': page 1 is 1,300 × 1,300 mm: publisher "
+                     r"diff compares pages of at most 1,200 mm a side", at)  # fmt: skip
+    assert [p.name.split("-")[1] for p in scratch.glob("publisher-*")] == ["watch"]
+    assert running.stop() in (0, 130)
+    assert "Traceback" not in running.output
+    assert sorted(p.name for p in scratch.iterdir()) == []

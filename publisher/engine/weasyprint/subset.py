@@ -138,12 +138,14 @@ _SCRATCH: list[Path] = []
 
 
 def _scratch() -> Path:
-    """A folder for the subsets of a build without cache, removed when the process ends."""
+    """A folder for the subsets of a build without cache, removed when the process ends (or, if it is killed,
+    by a later run: :func:`publisher.files.make_temporary_folder`)."""
     if not _SCRATCH:
         import atexit
-        import tempfile
 
-        folder = Path(tempfile.mkdtemp(prefix="publisher-fonts-"))
+        from ...files import make_temporary_folder
+
+        folder = make_temporary_folder("fonts")
         atexit.register(shutil.rmtree, folder, True)
         _SCRATCH.append(folder)
     return _SCRATCH[0]
