@@ -8,6 +8,9 @@ Modules:
 - :mod:`.fetcher`: the URL fetcher that serves project, theme and font files only;
 - :mod:`.subset`: the bundled fonts cut down to a report's characters;
 - :mod:`.justify`: CJK justification (replaces WeasyPrint line-layout internals);
+- :mod:`.actualtext`: each line of CJK text carries its text as ``ActualText``, so spacing never
+  comes out as spaces in copy-paste (wraps WeasyPrint's inline drawing);
+- :mod:`.headings`: headings of several lines broken into balanced lines (wraps WeasyPrint's line layout);
 - :mod:`.bold`: synthetic bold for faces without a bold weight (wraps WeasyPrint's text drawing);
 - :mod:`.incremental`: warm rebuilds that lay out only the touched pages
   (replaces WeasyPrint layout and painting internals, and pydyf's stream writing);
@@ -15,8 +18,8 @@ Modules:
 - :mod:`.libraries`: WeasyPrint's system libraries found from one read of the
   linker cache (installed when this package is imported, before WeasyPrint is).
 
-The replacements of internals (:mod:`.justify`, :mod:`.bold`, :mod:`.incremental`) were
-written against the versions in :data:`WEASYPRINT` and :data:`PYDYF`. They are
+The replacements of internals (:mod:`.justify`, :mod:`.actualtext`, :mod:`.headings`, :mod:`.bold`,
+:mod:`.incremental`) were written against the versions in :data:`WEASYPRINT` and :data:`PYDYF`. They are
 installed only when a writer that needs them is made, and only after
 :func:`require` has checked the installed versions: another version is a
 clear error, never a silently wrong PDF.

@@ -13,6 +13,11 @@ the engine's version gate, :func:`publisher.engine.weasyprint.require`):
   ``span.aut-l``/``span.aut-r``, see :mod:`publisher.typeset.markup`) where
   it falls at the start or the end of a line: that space is never shown at a
   line edge.
+* ``text_align`` also sets an opening bracket or quote that starts a line at
+  the left edge half-width (clreq: a full-width ``“`` there reads as a false
+  half-em indent), with the OpenType ``halt`` feature on that one character;
+  the half em it frees goes to the justification of the line. A first line
+  with a text indent keeps its mark full-width.
 """
 
 from __future__ import annotations
@@ -22,7 +27,7 @@ import re
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from ...typeset.chars import CJK_PUNCT, HAN, IS_CJK
+from ...typeset.chars import CJK_PUNCT, HAN, IS_CJK, OPENING
 
 AUTOSPACE_CLASSES = ("aut-l", "aut-r")
 _NOT_EXPANDED = "\u2014\u2026\u2015"
@@ -49,13 +54,12 @@ def install() -> None:
 
     def text_align(context: Any, line: Any, available_width: float, last: bool) -> float:
         _trim_autospace(line)
+        _halve_opening_mark(context, line)
         return original_text_align(context, line, available_width, last)
 
     def set_text(self: Any, text: str, justify: bool = False) -> None:
         original_set_text(self, text, justify)
-        spacing = getattr(self, "publisher_spacing", None)
-        if spacing:
-            _apply_spacing(self, spacing)
+        _apply_attributes(self)
 
     inline.justify_line = justify_line
     inline.text_align = text_align
@@ -103,8 +107,6 @@ def _plan(text: str) -> tuple[list[tuple[int, int]], float]:
 
 
 def _justify_cjk(context: Any, line: Any, extra_width: float) -> bool:
-    from weasyprint.text.line_break import create_layout, line_size
-
     leaves = list(_leaves(line))
     if leaves and leaves[-1].text.endswith("\u200b"):
         # a break after a zero-width space leaves it at the line end: drop it, so
@@ -123,23 +125,37 @@ def _justify_cjk(context: Any, line: Any, extra_width: float) -> bool:
     for box, ranges, weight in plans:
         if not ranges or weight == 0:
             continue
-        layout = create_layout(box.text, box.style, context, max_width=None, justification_spacing=0)
         base = box.style["letter_spacing"]
         base = 0 if base == "normal" else base
-        layout.publisher_spacing = [(start, end, base + spacing) for start, end in ranges]
-        _apply_spacing(layout, layout.publisher_spacing)
-        first_line, _ = layout.get_first_line()
-        width, _ = line_size(first_line, box.style)
-        layout.deactivate()
-        added[id(box)] = width - box.width
-        box.pango_layout = layout
+        spacing_ranges = [(start, end, base + spacing) for start, end in ranges]
+        added[id(box)] = _relayout(context, box, spacing_ranges, getattr(box, "publisher_halt", None))
     _shift(line, added, 0.0)
     return True
 
 
-def _apply_spacing(layout: Any, spacing: list[tuple[int, int, float]]) -> None:
+def _relayout(context: Any, box: Any, spacing: list[tuple[int, int, float]], halt: tuple[int, int] | None) -> float:
+    """Give ``box`` a new Pango layout with ``spacing`` and ``halt`` applied; the width it gained."""
+    from weasyprint.text.line_break import create_layout, line_size
+
+    layout = create_layout(box.text, box.style, context, max_width=None, justification_spacing=0)
+    layout.publisher_spacing = spacing
+    layout.publisher_halt = halt
+    _apply_attributes(layout)
+    first_line, _ = layout.get_first_line()
+    width, _ = line_size(first_line, box.style)
+    layout.deactivate()
+    box.pango_layout = layout
+    return float(width - box.width)
+
+
+def _apply_attributes(layout: Any) -> None:
+    """Apply the publisher's letter-spacing ranges and ``halt`` range to a Pango layout (again after set_text)."""
     from weasyprint.text.ffi import TO_UNITS, ffi, pango
 
+    spacing = getattr(layout, "publisher_spacing", None) or []
+    halt = getattr(layout, "publisher_halt", None)
+    if not spacing and not halt:
+        return
     attr_list = pango.pango_layout_get_attributes(layout.layout)
     if attr_list == ffi.NULL:
         attr_list = ffi.gc(pango.pango_attr_list_new(), pango.pango_attr_list_unref)
@@ -147,7 +163,32 @@ def _apply_spacing(layout: Any, spacing: list[tuple[int, int, float]]) -> None:
         attr = pango.pango_attr_letter_spacing_new(int(value * TO_UNITS))
         attr.start_index, attr.end_index = start, end
         pango.pango_attr_list_change(attr_list, attr)
+    if halt:
+        attr = pango.pango_attr_font_features_new(b"halt 1")
+        attr.start_index, attr.end_index = halt
+        pango.pango_attr_list_change(attr_list, attr)
     pango.pango_layout_set_attributes(layout.layout, attr_list)
+
+
+# ------------------------------------------------------ opening mark at line start
+
+
+def _halve_opening_mark(context: Any, line: Any) -> None:
+    """Set an opening mark that starts ``line`` at its left edge half-width (``halt`` on that character)."""
+    leaves = list(_leaves(line))
+    if not leaves:
+        return
+    first = leaves[0]
+    text = first.text
+    if not text or text[0] not in OPENING or first.position_x - line.position_x > 0.01:
+        return  # no opening mark, or an indented first line
+    features = first.style["font_feature_settings"]
+    if features != "normal" and any(tag == "halt" for tag, _ in features):
+        return  # already compressed against the mark after it
+    halt = (0, len(text[0].encode("utf-8")))
+    first.publisher_halt = halt
+    dx = _relayout(context, first, [], halt)
+    _shift(line, {id(first): dx}, 0.0)
 
 
 def _shift(box: Any, added: dict[int, float], x_advance: float) -> float:

@@ -97,10 +97,12 @@ class PdfWriter:
         from weasyprint.text.fonts import FontConfiguration
 
         if patched:
-            from . import bold, floats, justify, leaders, tables
+            from . import actualtext, bold, floats, headings, justify, leaders, tables
             from . import incremental as relayout
 
             justify.install()
+            actualtext.install()
+            headings.install()
             bold.install()
             tables.install()
             leaders.install()
