@@ -214,3 +214,47 @@ def test_an_english_hyphen_is_a_latin_hyphen(tmp_path: Path) -> None:
         assert char["text"] == "-" and float(char["x1"]) - float(char["x0"]) < 0.5 * float(char["size"])
     text = subprocess.run(["pdftotext", "-layout", str(out), "-"], capture_output=True, text=True, check=True).stdout
     assert "interdis-\n" in text
+
+
+# ------------------------------------------------------------ Han–Latin spacing
+
+
+def han_digit_gaps(built: Built, needle: str) -> list[tuple[float, float]]:
+    """(font size, gap in pt) between the first digit-to-Han or Han-to-digit pair of ``needle`` wherever a line
+    shows it: from the end of the first character to the start of the second, less the line's letter-spacing
+    (measured between two Han characters of ``needle``)."""
+    pair = next(i for i in range(len(needle) - 1) if is_han(needle[i]) != is_han(needle[i + 1]))
+    han = next(i for i in range(len(needle) - 1) if is_han(needle[i]) and is_han(needle[i + 1]))
+    found = []
+    top = MARGINS[built.theme][0] * MM - 1
+    for line in lines(built.pdf):
+        if line.top < top:
+            continue  # a running head: plain text from string-set, which cannot carry the spacing
+        text = line.text
+        start = text.find(needle)
+        if start < 0:
+            continue
+        a, b = line.chars[start + pair], line.chars[start + pair + 1]
+        first_end = float(a["x0"]) + (line.size if is_han(str(a["text"])) else float(a["x1"]) - float(a["x0"]))
+        tracking = float(line.chars[start + han + 1]["x0"]) - float(line.chars[start + han]["x0"]) - line.size
+        found.append((line.size, float(b["x0"]) - first_end - tracking))
+    return found
+
+
+@pytest.mark.parametrize(
+    ("role", "needle"),
+    [
+        ("body", "生产总值704.83亿元"),
+        ("part heading, contents and cover", "2021年工作回顾"),
+        ("figure caption", "2021年主要指标"),
+        ("table caption", "2021年完成和2022年安排"),
+    ],
+)
+def test_han_latin_spacing_is_one_rule_in_every_role(built: Built, role: str, needle: str) -> None:
+    """¼ em between Han and digits at text sizes; at display sizes no more than ¼ of the body size."""
+    gaps = han_digit_gaps(built, needle)
+    assert gaps, f"{role}: {needle} not found"
+    body = BODY[built.theme]
+    tolerance = 0.1 * body if role == "body" else 0.35  # justified body lines add their letter-spacing
+    for size, gap in gaps:
+        assert gap == pytest.approx(min(size, body) / 4, abs=tolerance), f"{role} at {size} pt: gap {gap:.2f} pt"

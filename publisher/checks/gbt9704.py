@@ -35,7 +35,7 @@ def compliance(pdf_path: Path) -> list[Rule]:
     full = [page for page, n in per_page.items() if n == most]
     rules.append(Rule("lines per full page", f"{LINES_PER_PAGE}", f"{most} on {len(full)} of {len(per_page)} pages",
                       most == LINES_PER_PAGE))  # fmt: skip
-    left = min((line.x0 for line in lines), default=0) / MM
+    left = min((line.start for line in lines), default=0) / MM
     rules.append(Rule("left margin (订口)", f"{LEFT_MM:.0f} mm", f"{left:.1f} mm", abs(left - LEFT_MM) < 0.5))
     right = max((line.x1 for line in lines), default=0) / MM
     rules.append(Rule("type area width", "156 mm", f"{right - left:.1f} mm", abs(right - RIGHT_MM) < 0.6))
@@ -49,7 +49,7 @@ def compliance(pdf_path: Path) -> list[Rule]:
         for line in lines
         if all(is_han(c) or c in FULL_WIDTH_MARKS for c in line.text)
         and not any(a in FULL_WIDTH_MARKS and b in FULL_WIDTH_MARKS for a, b in itertools.pairwise(line.text))
-        and abs(line.x0 - LEFT_MM * MM) < 1
+        and abs(line.start - LEFT_MM * MM) < 1
         and abs(line.x1 - RIGHT_MM * MM) < 1
     )
     # The grid holds 28; a line whose last character had to move to the next line with a

@@ -35,6 +35,14 @@ class Line:
         return self.chars[0].x0
 
     @property
+    def start(self) -> float:
+        """Where the line's ink starts: an opening mark (``“``, ``（``) draws in the right half of its em, so a
+        line starting with one starts half an em after the mark's origin. A mark set half-width at a line start
+        (its origin moved half an em left, into the margin) so starts on the edge; a full-width one half an em in.
+        """
+        return self.x0 + (self.size / 2 if self.text[0] in OPENING else 0.0)
+
+    @property
     def x1(self) -> float:
         return self.chars[-1].x1
 
@@ -92,14 +100,14 @@ def measure(lines: list[Line], left: float, right: float) -> Report:
         text = line.text
         where = f"page {line.page + 1}: {text[:12]}…"
         following = lines[i + 1] if i + 1 < len(lines) else None
-        continues = following is not None and abs(following.x0 - left) < 0.3 * em
+        continues = following is not None and abs(following.start - left) < 0.3 * em
         # A closing mark set half-width (``halt``) ends its line half an em after its origin;
         # the PDF's width table still says a full em, so both ends are accepted for those.
         half_end = line.chars[-1].x0 + em / 2 if text[-1] in CLOSING else None
         flush = abs(line.x1 - right) <= 0.1 * em or (half_end is not None and abs(half_end - right) <= 0.1 * em)
         if continues and not flush:
             report.not_flush.append(f"{where} ends {right - line.x1:.2f} pt short")
-        if text[0] in FORBIDDEN_START and abs(line.x0 - left) < 0.3 * em:
+        if text[0] in FORBIDDEN_START and abs(line.start - left) < 0.3 * em:
             report.forbidden_start.append(where)
         if text[-1] in FORBIDDEN_END:
             report.forbidden_end.append(where)
