@@ -328,8 +328,15 @@ def test_the_sample_table_is_table_1_with_its_caption_above(sample: Sample) -> N
         capture_output=True,
         text=True,
     ).stdout
-    ys = {m[2]: float(m[1]) for m in re.finditer(r'<word xMin="[\d.]+" yMin="([\d.]+)"[^>]*>([^<]+)</word>', words)}
-    assert ys["城市建设：2021"] < ys["单位：个"] < ys["项目"] < ys["注：2022"]
+    pattern = r'<word xMin="[\d.]+" yMin="([\d.]+)"[^>]*>([^<]+)</word>'
+    found = [(m[2], float(m[1])) for m in re.finditer(pattern, words)]
+
+    def top(start: str) -> float:
+        """The top of the first word starting with ``start`` (a caption or a note is one word: its line carries
+        its text, spaces and all, as ActualText)."""
+        return next(y for text, y in found if text.startswith(start))
+
+    assert top("表 1 城市建设：2021") < top("单位：个") < top("项目") < top("注：2022")
 
 
 def test_a_table_spec_may_be_placed_twice_a_pipe_table_id_may_not(make_project: ProjectMaker) -> None:

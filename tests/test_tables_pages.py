@@ -152,12 +152,13 @@ def _caption_page(built: Built, caption: str) -> int:
 
 
 def _folio(built: Built, index: int) -> int | None:
-    """The page number printed at the foot of page ``index`` (``5`` or ``— 5 —``)."""
+    """The page number printed at the foot of page ``index`` (``5`` or ``— 5 —``: one word, the folio's line
+    carries its text as ActualText, or three)."""
     words = built.words(index)
     if not words:
         return None
     bottom = max(y for _, _, y in words)
-    numbers = [t for t, _, y in words if y > bottom - 5 and re.fullmatch(r"\d+", t)]
+    numbers = [m[1] for t, _, y in words if y > bottom - 5 and (m := re.fullmatch(r"(?:—\s*)?(\d+)(?:\s*—)?", t))]
     return int(numbers[0]) if numbers else None
 
 
