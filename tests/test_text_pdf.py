@@ -77,7 +77,7 @@ def test_extracted_text_of_every_paragraph_is_the_source(built: Built) -> None:
 def test_a_caption_number_stays_a_word_of_its_own(built: Built) -> None:
     """The gap after 图 1 is a word boundary, not Chinese–Western spacing: the text keeps a space there."""
     extracted = subprocess.run(["pdftotext", "-enc", "UTF-8", str(built.pdf), "-"], capture_output=True, text=True)
-    assert "图 2 基层党组织和红色驿站" in extracted.stdout
+    assert re.search(r"图 \d+ 基层党组织和红色驿站", extracted.stdout)
 
 
 # ------------------------------------------------------------------------ lines
@@ -253,9 +253,11 @@ def han_digit_gaps(built: Built, needle: str) -> list[tuple[float, float]]:
 def test_han_latin_spacing_is_one_rule_in_every_role(built: Built, role: str, needle: str) -> None:
     """¼ em between Han and digits at text sizes; at display sizes no more than ¼ of the body size (``needle``:
     texts of that role, ``|`` between them, any of which a line may show whole)."""
-    gaps = [gap for text in needle.split("|") for gap in han_digit_gaps(built, text)]
-    assert gaps, f"{role}: {needle} not found"
     body = BODY[built.theme]
+    gaps = [gap for text in needle.split("|") for gap in han_digit_gaps(built, text)]
+    if role == "body":  # not a table's row, where a line of cells may read 生产总值 | 704.83亿元
+        gaps = [(size, gap) for size, gap in gaps if size == pytest.approx(body)]
+    assert gaps, f"{role}: {needle} not found"
     tolerance = 0.1 * body if role == "body" else 0.35  # justified body lines add their letter-spacing
     for size, gap in gaps:
         assert gap == pytest.approx(min(size, body) / 4, abs=tolerance), f"{role} at {size} pt: gap {gap:.2f} pt"
