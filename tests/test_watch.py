@@ -206,7 +206,9 @@ def test_a_broken_first_build_keeps_watching(tmp_path: Path, watcher: Callable[.
     running = watcher(str(root))
     at, _ = running.wait_for(r"first build → failed, no PDF yet")
     running.wait_for(r"^source/charts/a\.yaml:5:13: error: ", at)
-    at, _ = running.wait_for(r"watching .* for changes", at)
+    at, found = running.wait_for(r"watching .* for changes", at)
+    # each folder once, the publisher's own by what they hold (was "source, styles, styles, assets/fonts")
+    assert found.string == "watching source, the built-in themes, the bundled fonts for changes; Ctrl-C stops"
     edit(root / "source" / "charts" / "a.yaml", "[3, x5]", "[3, 5]")
     running.wait_for(r"source/charts/a\.yaml changed " + BUILT, at)
     assert (root / "out" / "t.pdf").is_file()

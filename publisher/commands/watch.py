@@ -95,6 +95,16 @@ def watched_paths(root: Path) -> list[Path]:
     return found
 
 
+def describe_folder(path: Path, root: Path) -> str:
+    """A watched folder as the user knows it: the project's by its name in the project, the publisher's own
+    (``publisher/styles``, the fonts) by what they hold."""
+    if path == STYLES_DIR.resolve():
+        return "the built-in themes"
+    if path == FONTS_DIR.resolve():
+        return "the bundled fonts"
+    return describe_changes([path], root)
+
+
 def describe_changes(paths: Iterable[Path], root: Path, limit: int = 3) -> str:
     """``source/report.md`` or ``a.yaml, b.yaml +2 more``: the changed files, short."""
     names = []
@@ -321,7 +331,7 @@ class Watcher:
                 if not started:
                     self.rebuild()
                     release_memory()
-                    folders = ", ".join(describe_changes([p], self.root) for p in watched_paths(self.root))
+                    folders = ", ".join(describe_folder(p, self.root) for p in watched_paths(self.root))
                     self.say(f"watching {folders} for changes; Ctrl-C stops")
                     started = True
                 elif changed:
