@@ -139,6 +139,7 @@ def test_a_character_no_font_has_stops_the_build(make_project: ProjectMaker) -> 
     allowed = CliRunner().invoke(main, ["build", str(root), "--allow-missing-glyphs"])
     assert allowed.exit_code == 0
     assert "warning: U+30000" in allowed.stderr
+    assert "it prints as a box" in allowed.stderr and "--allow-missing-glyphs" not in allowed.stderr
 
 
 def test_missing_glyph_in_a_heading_names_the_heading_role(make_project: ProjectMaker) -> None:

@@ -115,14 +115,17 @@ def check_glyphs(
             message = f"U+{ord(char):04X} '{char}' ({name}) is in no font {whose}"
             if not allow_missing:
                 raise PublisherError(message, where, missing_glyph_hint())
-            diagnostics.warn(message, where, missing_glyph_hint())
+            diagnostics.warn(message, where, missing_glyph_hint(allowed=True))
 
 
-def missing_glyph_hint() -> str:
-    """What to do about a character no font has: install the full faces, or else print it as a box."""
+def missing_glyph_hint(allowed: bool = False) -> str:
+    """What to do about a character no font has: install the full faces, or else print it as a box (what
+    ``--allow-missing-glyphs``, ``allowed``, already does: then it says so)."""
     states = fontstore.status()
     if any(state == "missing" for state in states.values()):
         return f"`{fontstore.install_command()}` installs the full faces (all CJK ideographs, symbols, emoji)"
+    if allowed:
+        return "no font the publisher has draws it (see `publisher --info`); it prints as a box"
     return (
         "no font the publisher has draws it (see `publisher --info`); "
         "`publisher build --allow-missing-glyphs` prints it as a box"
