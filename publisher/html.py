@@ -34,7 +34,7 @@ from .editions import Edition
 from .errors import Pos, PublisherError
 from .i18n import labels
 from .theme import Theme
-from .typeset.markup import keep_last_two, typeset
+from .typeset.markup import keep_last_two, spaced_plain, typeset
 from .units import four_sides
 
 
@@ -86,6 +86,14 @@ def decimal_parts(text: str) -> tuple[str, str]:
 def svg_data_uri(svg: str) -> str:
     """An SVG drawing as a ``data:`` URI, so WeasyPrint draws it as an image."""
     return "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
+
+
+@jinja2.pass_context
+def _spaced_in_context(context: jinja2.runtime.Context, text: str) -> str:
+    """The ``spaced`` filter: plain text with the report's Chinese–Western spacing as U+2005 (for running
+    heads, which CSS makes from an attribute)."""
+    meta = context["meta"]
+    return spaced_plain(text, meta.lang) if meta.autospace else text
 
 
 @jinja2.pass_context
@@ -200,6 +208,7 @@ def _environment(search_path: tuple[str, ...], project: str | None, sandboxed: b
     env.filters["svg_data_uri"] = svg_data_uri
     env.filters["typeset"] = _typeset_in_context
     env.filters["keep_last_two"] = keep_last_two
+    env.filters["spaced"] = _spaced_in_context
     env.filters["number"] = format_number
     env.filters["decimal_parts"] = decimal_parts
     env.filters["landscape_margin"] = landscape_margin

@@ -229,7 +229,7 @@ def han_digit_gaps(built: Built, needle: str) -> list[tuple[float, float]]:
     top = MARGINS[built.theme][0] * MM - 1
     for line in lines(built.pdf):
         if line.top < top:
-            continue  # a running head: plain text from string-set, which cannot carry the spacing
+            continue  # a running head: measured by test_running_heads_are_spaced_too
         text = line.text
         start = text.find(needle)
         if start < 0:
@@ -261,3 +261,22 @@ def test_han_latin_spacing_is_one_rule_in_every_role(built: Built, role: str, ne
     tolerance = 0.1 * body if role == "body" else 0.35  # justified body lines add their letter-spacing
     for size, gap in gaps:
         assert gap == pytest.approx(min(size, body) / 4, abs=tolerance), f"{role} at {size} pt: gap {gap:.2f} pt"
+
+
+def test_running_heads_are_spaced_too(built: Built) -> None:
+    """A running head is plain text (CSS ``string-set``), spaced with a four-per-em space (U+2005): ¼ of its
+    size, which at 8.5 pt is also less than ¼ of the body size."""
+    if built.theme == "gongwen":
+        pytest.skip("GB/T 9704 pages have no running head")
+    top = MARGINS[built.theme][0] * MM - 1
+    gaps = []
+    for line in lines(built.pdf):
+        if line.top >= top:
+            continue
+        chars = [c for c in line.chars if c["text"] != "\u2005"]
+        at = "".join(str(c["text"]) for c in chars).find("2022年工作安排")
+        if at >= 0:
+            gaps.append((line.size, float(chars[at + 4]["x0"]) - float(chars[at + 3]["x1"])))
+    assert len(gaps) >= 4  # the part's pages but its opener
+    for size, gap in gaps:
+        assert gap == pytest.approx(min(size, BODY[built.theme]) / 4, abs=0.35), f"{size} pt: gap {gap:.2f} pt"
