@@ -10,8 +10,21 @@ pages (generated at run time in a temporary folder, not committed). For each:
   (``wait4``), and the peak of the build and its layout worker together (their
   proportional set sizes summed, sampled every 20 ms: pages they share count
   once);
-* warm rebuild after a paragraph edit, in this process with one long-lived
-  writer, as ``publisher watch`` rebuilds;
+* warm rebuild after a paragraph edit in the middle of the report, in this
+  process with one long-lived writer, the collector set as the CLI sets it
+  and the watcher's housekeeping between builds, as ``publisher watch``
+  rebuilds (the file watcher's debounce left out: ``make bench-watch``
+  measures it). Three kinds of edit, each with the pages it laid out again:
+  a word changed at the same length with characters the report has (the
+  common edit, and the one the issue's 1 s target is for: only its page is
+  laid out again); once, five lines added (the later pages move, so they
+  are laid out again up to one that starts where it started before, such
+  as a part's first page); once, a character the
+  report did not use yet (new font subsets: every page is laid out again,
+  docs/watch.md). Before 2026-11-28 the bench timed only its first edit,
+  which added three characters the report did not use (new font subsets)
+  and a digit where there was none (the CJK/Latin spacing adds an element:
+  a change of structure), so it laid out every page;
 * Typst compiling the same text (headings and paragraphs, no charts) with the
   same fonts and page size, in a new process, when the ``typst`` package is
   installed (``pip install -e '.[bench]'``).
@@ -36,7 +49,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bench_build import REPO, machine
-from bench_watch import rss_mib, typst_source
+from bench_watch import (
+    PARAGRAPH,
+    Rebuilds,
+    check_edits,
+    lengthened,
+    revised,
+    rss_mib,
+    typst_source,
+    with_new_character,
+)
 
 SIZES = (18, 72, 140, 280)
 """Pages the generated reports aim at."""
@@ -49,7 +71,6 @@ TARGET_WARM = 1.0
 TARGET_MIB = 300.0
 TARGET_PER_PAGE = 1.1
 """Cost per page at 280 pages over the cost per page at 72."""
-PARAGRAPH = "一年来,我们坚持做好以下工作:"
 
 
 def scaled_project(folder: Path, repeats: int) -> Path:
@@ -146,36 +167,56 @@ def page_count(pdf: Path) -> int:
         return len(document.pages)
 
 
-def warm_edits(project: Path, runs: int, rebuilds: int) -> tuple[list[float], list[float]]:
-    """Seconds of warm rebuilds after paragraph edits, and resident MiB over ``rebuilds`` rebuilds."""
+@dataclass
+class Warm:
+    """Warm rebuilds of one report in this process."""
+
+    edits: Rebuilds
+    """After paragraph edits with characters the report has, which keep the paragraph's lines."""
+    longer: Rebuilds
+    """After five lines added to the paragraph."""
+    new_character: Rebuilds
+    """After an edit that adds a character the report did not use."""
+    memory: list[float]
+    """Resident MiB after each rebuild (with the watcher's housekeeping)."""
+
+
+def warm_edits(project: Path, runs: int, rebuilds: int) -> Warm:
+    """Warm rebuilds after paragraph edits, as ``publisher watch`` makes them; resident MiB over ``rebuilds``."""
+    from publisher.commands.cli import collect_less
     from publisher.commands.watch import release_memory
     from publisher.engine.weasyprint.writer import PdfWriter
     from publisher.options import BuildOptions
     from publisher.pipeline import build
 
+    collect_less()
     report = project / "source" / "report.md"
     text = report.read_text(encoding="utf-8")
+    check_edits(text)
     found = [n for n in range(len(text)) if text.startswith(PARAGRAPH, n)]
-    assert found, "the sample changed: update the benchmark"
     middle = found[len(found) // 2]
     writer = PdfWriter()
     options = BuildOptions(project=project, output=project / "out" / "warm.pdf")
-    build(options, writer)
-    release_memory()
-    times: list[float] = []
+
+    def rebuild(paragraph: str, into: Rebuilds) -> None:
+        report.write_text(text[:middle] + paragraph + text[middle + len(PARAGRAPH) :], encoding="utf-8")
+        started = time.perf_counter()
+        result = build(options, writer)
+        into.times.append(time.perf_counter() - started)
+        into.laid_out.append(result.pages_laid_out)
+        into.pages = result.pages
+        release_memory()
+
+    edits, longer, fresh = Rebuilds(), Rebuilds(), Rebuilds()
+    rebuild(revised(PARAGRAPH, 0), Rebuilds())  # the first build in this process: the baseline
     memory: list[float] = []
     for run in range(max(runs, rebuilds)):
-        edited = text[:middle] + PARAGRAPH.replace("工作", f"工作（第{run + 1}稿）") + text[middle + len(PARAGRAPH) :]
-        report.write_text(edited, encoding="utf-8")
-        started = time.perf_counter()
-        build(options, writer)
-        elapsed = time.perf_counter() - started
-        if run < runs:
-            times.append(elapsed)
-        release_memory()
+        rebuild(revised(PARAGRAPH, run + 1), edits if run < runs else Rebuilds())
         memory.append(rss_mib())
+    rebuild(lengthened(PARAGRAPH), longer)
+    rebuild(with_new_character(PARAGRAPH, 0), fresh)
     report.write_text(text, encoding="utf-8")
-    return times, memory
+    return Warm(edits, longer, fresh, memory)
 
 
 TYPST_RUN = """
@@ -212,8 +253,7 @@ class Row:
     target: int
     pages: int = 0
     cold: list[Cold] = field(default_factory=list)
-    warm: list[float] = field(default_factory=list)
-    memory: list[float] = field(default_factory=list)
+    warm: Warm | None = None
     typst: tuple[float, int] | None = None
 
     @property
@@ -260,27 +300,41 @@ def main() -> int:
             row.cold = [cold_build(project, output, args.jobs) for _ in range(args.runs)]
             if not args.no_warm:
                 largest = target == max(args.sizes)
-                row.warm, row.memory = warm_edits(project, args.runs, args.rebuilds if largest else 0)
+                row.warm = warm_edits(project, args.runs, args.rebuilds if largest else 0)
             row.typst = typst_cold(project, args.runs)
             rows.append(row)
             print(
                 f"{row.pages} pages: cold {row.seconds:.2f} s (cpu {row.cpu:.2f} s), peak {row.peak:.0f} MiB "
                 f"({row.tree:.0f} MiB build and worker together)"
-                + (f", warm edit {statistics.median(row.warm):.3f} s" if row.warm else "")
+                + (
+                    f"; warm edit {row.warm.edits.summary()}; five lines added {row.warm.longer.summary()}; "
+                    f"a new character {row.warm.new_character.summary()}"
+                    if row.warm
+                    else ""
+                )
                 + (f", typst {row.typst[0]:.3f} s ({row.typst[1]} pages)" if row.typst else "")
                 + f"; {load()}",
                 flush=True,
             )
     print()
-    print("| pages | cold build | CPU | pages/s | CPU ms/page | peak memory (all) | warm edit | Typst | ratio |")
-    print("|---|---|---|---|---|---|---|---|---|")
+    print(
+        "| pages | cold build | CPU | pages/s | CPU ms/page | peak memory (all) | warm edit (pages laid out) "
+        "| five lines added | a new character | Typst | ratio |"
+    )
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
     for row in rows:
-        warm = f"{statistics.median(row.warm):.2f} s" if row.warm else "–"
+        warm = longer = fresh = "–"
+        if row.warm:
+            warm, longer, fresh = (
+                f"{statistics.median(r.times):.2f} s ({max(r.laid_out)})"
+                for r in (row.warm.edits, row.warm.longer, row.warm.new_character)
+            )
         typst = f"{row.typst[0]:.2f} s" if row.typst else "–"
         ratio = f"{row.seconds / row.typst[0]:.1f}×" if row.typst else "–"
         print(
             f"| {row.pages} | {row.seconds:.2f} s | {row.cpu:.2f} s | {row.pages / row.seconds:.1f} | "
-            f"{1000 * row.cpu / row.pages:.1f} | {row.peak:.0f} MiB ({row.tree:.0f} MiB) | {warm} | {typst} | {ratio} |"
+            f"{1000 * row.cpu / row.pages:.1f} | {row.peak:.0f} MiB ({row.tree:.0f} MiB) | {warm} | {longer} | {fresh} "
+            f"| {typst} | {ratio} |"
         )
     print(f"\nafter: {load()}")
     return verdict(rows)
@@ -299,11 +353,13 @@ def verdict(rows: list[Row]) -> int:
             checks.append((f"ratio to Typst <= {TARGET_RATIO}x", big.seconds / big.typst[0] <= TARGET_RATIO))
         checks.append((f"peak memory <= {TARGET_MIB:.0f} MiB (build and worker together)", big.tree <= TARGET_MIB))
         if big.warm:
-            checks.append((f"paragraph edit in watch <= {TARGET_WARM} s", statistics.median(big.warm) <= TARGET_WARM))
-        if len(big.memory) > 1:
-            growth = big.memory[-1] / big.memory[0] - 1
-            print(f"memory over {len(big.memory)} warm rebuilds: {big.memory[0]:.0f} → {big.memory[-1]:.0f} MiB")
-            checks.append((f"memory flat over {len(big.memory)} rebuilds (+{growth:.1%} <= 10%)", growth <= 0.10))
+            warm = statistics.median(big.warm.edits.times)
+            checks.append((f"paragraph edit in watch <= {TARGET_WARM} s", warm <= TARGET_WARM))
+            memory = big.warm.memory
+            if len(memory) > 1:
+                growth = memory[-1] / memory[0] - 1
+                print(f"memory over {len(memory)} warm rebuilds: {memory[0]:.0f} → {memory[-1]:.0f} MiB")
+                checks.append((f"memory flat over {len(memory)} rebuilds ({growth:+.1%} <= 10%)", growth <= 0.10))
         if 72 in by_target:
             small = by_target[72]
             wall = (big.seconds / big.pages) / (small.seconds / small.pages)

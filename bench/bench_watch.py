@@ -2,7 +2,13 @@
 
 * cold build: a new process (``python -m publisher build``), as in bench_build;
 * warm rebuild after a paragraph edit and after a chart edit: ``build()`` in
-  this process with one long-lived ``PdfWriter``, as ``publisher watch`` does;
+  this process with one long-lived ``PdfWriter``, the collector set as the
+  CLI sets it and the watcher's housekeeping between builds, as ``publisher
+  watch`` does. The paragraph edit uses characters the report already has
+  (as most edits of a report do): the font subsets stay, and the pages laid
+  out again are printed. An edit that adds a character the report did not
+  use yet is measured apart: it needs new font subsets, so every page is
+  laid out again (docs/watch.md);
 * edit → new PDF through the real watcher (file saved → PDF replaced), which
   adds the file watcher's debounce;
 * memory over 50 rebuilds: resident size of this process after the first and
@@ -27,10 +33,12 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from bench_build import REPO, cold_build, machine
 
+from publisher.commands.cli import collect_less
 from publisher.commands.watch import release_memory
 from publisher.engine.weasyprint.writer import PdfWriter
 from publisher.options import BuildOptions
@@ -42,6 +50,8 @@ TARGET_SECONDS = 0.25
 TARGET_GROWTH = 0.10
 """Resident memory growth over 50 rebuilds."""
 PARAGRAPH = "一年来,我们坚持做好以下工作:"
+NEW_CHARACTERS = "稿鑫瑜璟"
+"""Characters the sample does not use."""
 CHART_FILE = Path("source") / "charts" / "review-2021.yaml"
 CHART_VALUES = "values: [132, 41, 7, 5]"
 
@@ -61,6 +71,47 @@ def copy_sample(folder: Path) -> Path:
     return project
 
 
+def revised(paragraph: str, count: int) -> str:
+    """``paragraph`` revised (the ``count``-th time) with characters the sample already has, at the same length.
+
+    The baseline is revision 0 (built before the timed edits), so the paragraph keeps its lines and only
+    its page is laid out again: the common edit (a number corrected, a word replaced).
+    """
+    return paragraph.replace("工作", f"工作第{count % 9 + 1 if count else 0}项")
+
+
+def lengthened(paragraph: str) -> str:
+    """``paragraph`` (revision 0) with about five lines more: the pages after it move (up to the next page
+    that starts where it started before, such as a part's first page) and are laid out again."""
+    return revised(paragraph, 0) + paragraph * 12
+
+
+def with_new_character(paragraph: str, count: int) -> str:
+    """Revision 0 with a character the sample does not use (a different one than revision ``count - 1``)."""
+    return revised(paragraph, 0).replace("项", NEW_CHARACTERS[count % len(NEW_CHARACTERS)])
+
+
+def check_edits(text: str) -> None:
+    """Stop when the sample no longer suits the edits."""
+    assert PARAGRAPH in text, "the sample changed: update the benchmark"
+    assert set("第项") <= set(text), "the sample lost 第 or 项: update revised()"
+    assert not set(NEW_CHARACTERS) & set(text), "the sample uses one of NEW_CHARACTERS: pick others"
+
+
+@dataclass
+class Rebuilds:
+    """Seconds of warm rebuilds and the pages each laid out."""
+
+    times: list[float] = field(default_factory=list)
+    laid_out: list[int] = field(default_factory=list)
+    pages: int = 0
+
+    def summary(self) -> str:
+        made = sorted(set(self.laid_out))
+        which = "/".join(str(n) for n in made) if len(made) <= 3 else f"{made[0]}–{made[-1]}"
+        return f"{summary(self.times)}, {which} of {self.pages} pages laid out"
+
+
 class Edits:
     """Alternating edits of one paragraph or one chart value, each build different from the last."""
 
@@ -69,13 +120,24 @@ class Edits:
         self.chart = project / CHART_FILE
         self.text = self.report.read_text(encoding="utf-8")
         self.spec = self.chart.read_text(encoding="utf-8")
-        assert PARAGRAPH in self.text and CHART_VALUES in self.spec, "the sample changed: update the benchmark"
+        check_edits(self.text)
+        assert CHART_VALUES in self.spec, "the sample changed: update the benchmark"
         self.count = 0
 
+    def settle(self) -> None:
+        """Write revision 0 of the paragraph: the baseline the edits change (build after it)."""
+        self.report.write_text(self.text.replace(PARAGRAPH, revised(PARAGRAPH, 0)), encoding="utf-8")
+
     def paragraph(self) -> None:
+        """A paragraph edit with characters the report has, which keeps the paragraph's lines."""
         self.count += 1
-        revised = PARAGRAPH.replace("工作", f"工作（第{self.count}稿）")
-        self.report.write_text(self.text.replace(PARAGRAPH, revised), encoding="utf-8")
+        self.report.write_text(self.text.replace(PARAGRAPH, revised(PARAGRAPH, self.count)), encoding="utf-8")
+
+    def new_character(self) -> None:
+        """A paragraph edit that adds a character the report did not have."""
+        self.count += 1
+        edited = self.text.replace(PARAGRAPH, with_new_character(PARAGRAPH, self.count))
+        self.report.write_text(edited, encoding="utf-8")
 
     def chart_value(self) -> None:
         self.count += 1
@@ -83,16 +145,18 @@ class Edits:
         self.chart.write_text(self.spec.replace(CHART_VALUES, value), encoding="utf-8")
 
 
-def timed_builds(options: BuildOptions, renderer: PdfWriter, edit: Callable[[], None], runs: int) -> list[float]:
-    """Seconds of ``build()`` after each of ``runs`` edits."""
-    times = []
+def timed_builds(options: BuildOptions, renderer: PdfWriter, edit: Callable[[], None], runs: int) -> Rebuilds:
+    """Seconds of ``build()`` after each of ``runs`` edits, with the watcher's housekeeping between builds."""
+    found = Rebuilds()
     for _ in range(runs):
         edit()
         started = time.perf_counter()
-        build(options, renderer)
-        times.append(time.perf_counter() - started)
+        result = build(options, renderer)
+        found.times.append(time.perf_counter() - started)
+        found.laid_out.append(result.pages_laid_out)
+        found.pages = result.pages
         release_memory()
-    return times
+    return found
 
 
 class _Output:
@@ -217,20 +281,25 @@ def main() -> int:
         cold = [cold_build(folder / "cold.pdf")[0] for _ in range(3)]
         print(f"cold build (new process, charts cached): {summary(cold)}")
 
+        collect_less()  # as the CLI sets the collector for `publisher watch`
         rss_start = rss_mib()
         renderer = PdfWriter()
         options = BuildOptions(project=project)
+        edits = Edits(project)
+        edits.settle()
         started = time.perf_counter()
         first = build(options, renderer)
         print(
             f"first build in this process (imports, fonts, {first.charts_drawn} charts drawn): "
             f"{time.perf_counter() - started:.2f} s, {first.pages} pages"
         )
-        edits = Edits(project)
-        paragraph = timed_builds(options, renderer, edits.paragraph, args.runs)
-        print(f"warm rebuild after a paragraph edit: {summary(paragraph)}")
+        rebuilds = timed_builds(options, renderer, edits.paragraph, args.runs)
+        paragraph = rebuilds.times
+        print(f"warm rebuild after a paragraph edit (same lines, characters the report has): {rebuilds.summary()}")
         chart = timed_builds(options, renderer, edits.chart_value, max(3, args.runs // 2))
-        print(f"warm rebuild after a chart edit (that chart drawn again): {summary(chart)}")
+        print(f"warm rebuild after a chart edit (that chart drawn again): {chart.summary()}")
+        fresh = timed_builds(options, renderer, edits.new_character, 3)
+        print(f"warm rebuild after an edit adding a character the report did not have (new subsets): {fresh.summary()}")
 
         release_memory()
         memory = [rss_mib()]
