@@ -209,6 +209,36 @@ def _document(html: Any, pages: list[Any], font_config: Any, color_profiles: Any
     return document
 
 
+class _ImageContext:
+    """What an SVG image needs of a layout context once the layout is done (fonts, images it links to).
+
+    WeasyPrint's ``SVGImage`` keeps its layout context, which holds the styles of every element and the
+    HTML tree: a page kept by a warm rebuild would keep its whole build alive, one build more for every
+    page last laid out by another build. It is given this instead.
+    """
+
+    def __init__(self, context: Any):
+        from functools import partial
+
+        self.font_config = context.font_config
+        fetch = context.get_image_from_uri
+        self.get_image_from_uri = partial(fetch.func, *fetch.args, **{**fetch.keywords, "context": self})
+
+
+def release_context(context: Any) -> int:
+    """Point the SVG images of a finished layout to an :class:`_ImageContext`; how many were changed."""
+    from weasyprint.images import SVGImage
+
+    cache = context.get_image_from_uri.keywords.get("cache", {})  # partial(partial(f, cache=...), context=...)
+    light = _ImageContext(context)
+    changed = 0
+    for image in cache.values():
+        if isinstance(image, SVGImage) and image._context is context:
+            image._context = light
+            changed += 1
+    return changed
+
+
 def _carries(context: Any) -> bool:
     return bool(context.reported_footnotes or context.broken_out_of_flow)
 
@@ -328,6 +358,7 @@ def render(
         gc.unfreeze()
     document = _document(html, pages, font_config, color_profiles, options)
     document._publisher_maker = context.page_maker
+    release_context(context)
     if not keep:
         return document, None
     blocks, head = units(html.etree_element)
@@ -454,6 +485,7 @@ def rerender(
     kept = [Page(made[n]) if n in made else previous.pages[n] for n in range(count)]
     document = _document(html, kept, font_config, color_profiles, options)
     document._publisher_maker = context.page_maker
+    release_context(context)
     index_of = _index_of(blocks)
     info = [
         PageInfo(*_page_units(made[n], index_of), carries[n]) if n in made else old
