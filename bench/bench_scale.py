@@ -17,9 +17,10 @@ pages (generated at run time in a temporary folder, not committed). For each:
   measures it). Three kinds of edit, each with the pages it laid out again:
   a word changed at the same length with characters the report has (the
   common edit, and the one the issue's 1 s target is for: only its page is
-  laid out again); once, five lines added (the later pages move, so they
-  are laid out again up to one that starts where it started before, such
-  as a part's first page); once, a character the
+  laid out again); once, five lines added (the later pages move: they are
+  laid out again up to one that starts where it started before, and when
+  the report gets a page longer, as the sample and its copies do, every
+  page is, since the contents' page numbers change); once, a character the
   report did not use yet (new font subsets: every page is laid out again,
   docs/watch.md). Before 2026-11-28 the bench timed only its first edit,
   which added three characters the report did not use (new font subsets)

@@ -81,8 +81,8 @@ def revised(paragraph: str, count: int) -> str:
 
 
 def lengthened(paragraph: str) -> str:
-    """``paragraph`` (revision 0) with about five lines more: the pages after it move (up to the next page
-    that starts where it started before, such as a part's first page) and are laid out again."""
+    """``paragraph`` (revision 0) with about five lines more: the pages after it move and are laid out again
+    (all of them when the report gets a page longer: the contents' page numbers change)."""
     return revised(paragraph, 0) + paragraph * 12
 
 
