@@ -677,13 +677,27 @@ _face_keys: dict[int, tuple[bytes, bytes]] = {}
 """Digests of font files already seen (one font file arrives once per message, shared by its pages)."""
 
 
+def _op_bytes(op: Any) -> bytes:
+    """A content-stream item as pydyf's ``Stream.data`` writes it: most are bytes, but marked content (the
+    ActualText of :mod:`.actualtext`) adds a ``str`` tag and a ``Dictionary`` of properties."""
+    import pydyf
+
+    if isinstance(op, bytes):
+        return op
+    if isinstance(op, pydyf.Object):
+        return bytes(op.data)
+    if isinstance(op, float):
+        return (str(int(op)) if op.is_integer() else f"{op:f}".rstrip("0")).encode("ascii")
+    return str(op).encode("ascii")
+
+
 def portable(record: PaintRecord) -> PaintRecord:
     """``record`` as it can be pickled to another process: operators as one byte string, fonts as plain state."""
     fonts = {
         key: ({name: value for name, value in vars(font).items() if name not in _UNPORTABLE}, widths, to_unicode)
         for key, (font, widths, to_unicode) in record.fonts.items()
     }
-    ops = [b"\n".join(record.ops)] if record.ops else []
+    ops = [b"\n".join(_op_bytes(op) for op in record.ops)] if record.ops else []
     return PaintRecord(
         record.token, record.scale, ops, record.added, record.alphas, fonts, record.images, record.page_images
     )
