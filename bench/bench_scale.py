@@ -185,9 +185,9 @@ class Warm:
 def warm_edits(project: Path, runs: int, rebuilds: int) -> Warm:
     """Warm rebuilds after paragraph edits, as ``publisher watch`` makes them; resident MiB over ``rebuilds``."""
     from publisher.commands.cli import collect_less
-    from publisher.commands.watch import release_memory
     from publisher.engine.weasyprint.writer import PdfWriter
     from publisher.options import BuildOptions
+    from publisher.output import release_memory
     from publisher.pipeline import build
 
     collect_less()

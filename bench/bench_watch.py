@@ -39,9 +39,9 @@ from pathlib import Path
 from bench_build import REPO, cold_build, machine
 
 from publisher.commands.cli import collect_less
-from publisher.commands.watch import release_memory
 from publisher.engine.weasyprint.writer import PdfWriter
 from publisher.options import BuildOptions
+from publisher.output import release_memory
 from publisher.pipeline import build
 from publisher.theme import FONTS_DIR
 

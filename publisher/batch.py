@@ -293,6 +293,7 @@ def build_unit(project: str, values: Mapping[str, str], output: str, cache_dir: 
     from .api import build_with
     from .errors import failure
     from .options import BuildOptions
+    from .output import release_memory
 
     if _writer is None:
         _warm()
@@ -308,6 +309,8 @@ def build_unit(project: str, values: Mapping[str, str], output: str, cache_dir: 
         result = build_with(options, _writer)
     except Exception as error:  # every failure is the row's, reported as the CLI would
         return Outcome("", "failed", error=failure(error)[1].strip(), seconds=time.perf_counter() - start)
+    finally:
+        release_memory()  # the worker's memory stays flat over its reports
     return Outcome("", "built", output, result.pages, time.perf_counter() - start)
 
 

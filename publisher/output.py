@@ -11,6 +11,8 @@ in :data:`WRITERS`.
 
 from __future__ import annotations
 
+import ctypes
+import gc
 import importlib
 from dataclasses import dataclass
 from pathlib import Path
@@ -72,3 +74,20 @@ def make_writer(format: str = "pdf") -> Writer:
     module, _, name = WRITERS[format].partition(":")
     made: Writer = getattr(importlib.import_module(module), name)()
     return made
+
+
+def release_memory() -> None:
+    """Collect garbage and give freed heap back to the system (glibc ``malloc_trim``), between two builds of
+    one long-lived process (``publisher watch``, a batch worker).
+
+    A build leaves about 30,000 objects in reference cycles (WeasyPrint's boxes and styles) that the collector
+    reaches only in a full collection, which the build's own allocations make rarer and rarer: a batch worker
+    grew 10 MiB a report without it (20 reports: 156 to 346 MiB; 162 to 164 MiB with it). WeasyPrint frees most
+    of a layout but glibc keeps the pages; trimming keeps the resident size flat.
+    """
+    gc.collect()
+    try:
+        trim = ctypes.CDLL(None).malloc_trim
+    except (OSError, AttributeError):  # not glibc
+        return
+    trim(0)

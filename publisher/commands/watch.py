@@ -18,8 +18,6 @@ Ctrl-C stops cleanly, after the build under way.
 
 from __future__ import annotations
 
-import ctypes
-import gc
 import shutil
 import signal
 import sys
@@ -39,7 +37,7 @@ from ..data import FONTS_DIR, PACKAGE_ROOT, STYLES_DIR
 from ..errors import EnvironmentProblem, PublisherError, failure
 from ..files import display_path, make_temporary_folder
 from ..options import BuildOptions
-from ..output import Writer, make_writer
+from ..output import Writer, make_writer, release_memory
 from ..pipeline import BuildResult, build
 from ..progress import TerminalProgress
 from ..source import find_project
@@ -69,20 +67,6 @@ class WatchOptions:
     """Write ``<name>-changes.html`` against the previous build."""
     debug: bool = False
     """Print tracebacks of internal errors (watching goes on)."""
-
-
-def release_memory() -> None:
-    """Collect garbage and give freed heap back to the system (glibc ``malloc_trim``).
-
-    WeasyPrint frees most of a layout but glibc keeps the pages; trimming
-    keeps the resident size of a long watch session flat.
-    """
-    gc.collect()
-    try:
-        trim = ctypes.CDLL(None).malloc_trim
-    except (OSError, AttributeError):  # not glibc
-        return
-    trim(0)
 
 
 def watched_paths(root: Path) -> list[Path]:
