@@ -36,6 +36,7 @@ from .i18n import labels
 from .theme import Theme
 from .typeset.markup import keep_last_two, spaced_plain, typeset
 from .units import four_sides
+from .webpages import TEMPLATE_OPTIONS
 
 
 @dataclass(frozen=True)
@@ -197,11 +198,7 @@ def _environment(search_path: tuple[str, ...], project: str | None, sandboxed: b
     env = kind(
         loader=_ThemeLoader(search_path, None if project is None else Path(project)),
         bytecode_cache=None if sandboxed else _bytecode_cache(),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
+        **TEMPLATE_OPTIONS,
     )
     env.filters["node_type"] = _node_type
     env.filters["plain"] = model.plain_text

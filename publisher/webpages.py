@@ -12,6 +12,15 @@ from typing import Any
 
 import jinja2
 
+TEMPLATE_OPTIONS: dict[str, Any] = {
+    "autoescape": True,
+    "undefined": jinja2.StrictUndefined,
+    "trim_blocks": True,
+    "lstrip_blocks": True,
+    "keep_trailing_newline": True,
+}
+"""How the publisher's templates are read: its own web pages' here, and the document's (:mod:`publisher.html`)."""
+
 
 def clip(text: str, limit: int) -> str:
     """``text``, cut to ``limit`` characters with an ellipsis."""
@@ -20,14 +29,7 @@ def clip(text: str, limit: int) -> str:
 
 @functools.cache
 def _environment() -> jinja2.Environment:
-    env = jinja2.Environment(
-        loader=jinja2.PackageLoader("publisher", "templates"),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-    )
+    env = jinja2.Environment(loader=jinja2.PackageLoader("publisher", "templates"), **TEMPLATE_OPTIONS)
     env.filters["clip"] = clip
     return env
 
