@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from publisher import html
-from publisher.engine.weasyprint import libraries, paginate
+from publisher.engine.weasyprint import libraries, paginate, prebuilt
 from publisher.engine.weasyprint.writer import PdfWriter
 from publisher.options import BuildOptions
 from publisher.pipeline import build
@@ -54,6 +54,8 @@ def test_weasyprint_loads_without_asking_the_compiler(tmp_path: Path) -> None:
             real(self, args, *a, **k)
         subprocess.Popen.__init__ = spy
         import publisher.engine.weasyprint
+        from publisher.engine.weasyprint import prebuilt
+        prebuilt.declarations = lambda source: None  # WeasyPrint's own import of its libraries
         import weasyprint
         from weasyprint.text.ffi import pango
         print(sorted(set(commands)))
@@ -61,7 +63,8 @@ def test_weasyprint_loads_without_asking_the_compiler(tmp_path: Path) -> None:
         assert not any(type(f).__name__ == "_Finder" for f in sys.meta_path), "finder left installed"
         """
     )
-    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=tmp_path)
+    env = dict(os.environ, XDG_CACHE_HOME=str(tmp_path / "cache"))  # no compiled declarations
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=tmp_path, env=env)
     assert done.returncode == 0, done.stderr
     assert "gcc" not in done.stdout and "ld" not in done.stdout.replace("ldconfig", ""), done.stdout
     if sys.platform.startswith("linux") and Path("/sbin/ldconfig").exists():
@@ -114,3 +117,102 @@ def test_the_sample_is_laid_out_by_two_processes_on_two_cores(tmp_path: Path, st
     one = build(BuildOptions(project=REPO, output=tmp_path / "one.pdf", jobs=1), PdfWriter(incremental=False))
     assert stats[-1].remote == 0
     assert two.output.read_bytes() == one.output.read_bytes()
+
+
+BUILD_AND_TELL = """
+import sys
+from pathlib import Path
+import publisher.engine.weasyprint
+from publisher.engine.weasyprint import prebuilt
+if sys.argv[2] == "fallback":
+    prebuilt.declarations = lambda source: None  # as if WeasyPrint's ffi.py were written otherwise
+from publisher.engine.weasyprint.writer import PdfWriter
+from publisher.options import BuildOptions
+from publisher.pipeline import build
+from weasyprint.text.ffi import ffi
+build(BuildOptions(project=Path(sys.argv[3]), output=Path(sys.argv[1])), PdfWriter())
+print(type(ffi).__module__, type(ffi).__name__, "pycparser" in sys.modules)
+"""
+
+
+def _build_and_tell(tmp_path: Path, name: str, mode: str = "", cache: str = "cache") -> tuple[bytes, str]:
+    """A build of the sample in a fresh process with the cache folder ``cache``: the PDF and what made its FFI."""
+    env = dict(os.environ, XDG_CACHE_HOME=str(tmp_path / cache))
+    pdf = tmp_path / f"{name}.pdf"
+    done = subprocess.run(
+        [sys.executable, "-c", BUILD_AND_TELL, str(pdf), mode, str(REPO)],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env=env,
+    )
+    assert done.returncode == 0, done.stderr
+    return pdf.read_bytes(), done.stdout.strip()
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="used on Linux only")
+def test_weasyprint_declarations_are_compiled_once_and_give_the_same_pdf(tmp_path: Path) -> None:
+    """The first build compiles WeasyPrint's C declarations into the cache; the next one uses them without
+    loading cffi's C parser at all; with a WeasyPrint whose ffi module is not as expected, WeasyPrint's own
+    import. The three PDFs are the same, byte for byte."""
+    first, made = _build_and_tell(tmp_path, "first")
+    assert made == "_cffi_backend FFI True"  # compiled here (with pycparser), then used
+    entries = list((tmp_path / "cache" / "publisher" / "ffi").iterdir())
+    assert len(entries) == 1 and entries[0].suffix == ".marshal"
+    again, used = _build_and_tell(tmp_path, "again")
+    assert used == "_cffi_backend FFI False"
+    plain, fallback = _build_and_tell(tmp_path, "plain", "fallback", cache="empty")
+    assert fallback == "cffi.api FFI True"
+    assert first == again == plain
+
+
+FFI_SOURCE = """import cffi
+
+ffi = cffi.FFI()
+ffi.cdef('''
+    typedef ... hb_blob_t; typedef ... hb_face_t; typedef ... hb_font_t;
+    const char * pango_version_string (void);
+''')
+pango = ffi.dlopen('libpango-1.0.so.0')
+VERSION = ffi.string(pango.pango_version_string())
+"""
+
+
+def test_a_weasyprint_ffi_module_written_otherwise_is_left_to_its_own_import() -> None:
+    declared = (
+        "\n    typedef ... hb_blob_t; typedef ... hb_face_t; typedef ... hb_font_t;\n"
+        "    const char * pango_version_string (void);\n"
+    )
+    assert prebuilt.declarations(FFI_SOURCE) == (declared, 3, 7)
+    twice = FFI_SOURCE + "ffi.cdef('int g_type_init(void);')\n"
+    from_a_name = FFI_SOURCE.replace("ffi.cdef('''", "DECLARED = ('''").replace("''')", "''')\nffi.cdef(DECLARED)")
+    with_options = FFI_SOURCE.replace("cffi.FFI()", "cffi.FFI(backend=None)")
+    for source in (twice, from_a_name, with_options, "ffi = ("):
+        assert prebuilt.declarations(source) is None, source
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the library's Linux name")
+def test_a_module_is_run_with_compiled_declarations_or_left_as_it_was(tmp_path: Path) -> None:
+    import importlib.util
+
+    import _cffi_backend
+
+    path = tmp_path / "ffi_module.py"
+    spec = importlib.util.spec_from_file_location("weasyprint.text.test_ffi", path)  # of a gated WeasyPrint
+    assert spec is not None
+    path.write_text(FFI_SOURCE, encoding="utf-8")
+    module = importlib.util.module_from_spec(spec)
+    assert prebuilt.execute(module, tmp_path / "cache")
+    assert type(module.ffi) is _cffi_backend.FFI
+    assert module.VERSION.startswith(b"1.")
+    assert len(list((tmp_path / "cache").iterdir())) == 1
+    for broken in (
+        FFI_SOURCE.replace("(void);", "(void"),  # cffi refuses the declarations
+        FFI_SOURCE.replace("ffi.string(", "ffi.cdef('int x;') or ffi.string("),  # wants the parser later
+        FFI_SOURCE.replace("VERSION =", "raise OSError('no Pango')\nVERSION ="),  # the module fails
+    ):
+        path.write_text(broken, encoding="utf-8")
+        other = importlib.util.module_from_spec(spec)
+        before = dict(vars(other))
+        assert not prebuilt.execute(other, tmp_path / "cache")
+        assert vars(other) == before

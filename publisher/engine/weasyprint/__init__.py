@@ -16,7 +16,9 @@ Modules:
   (replaces WeasyPrint layout and painting internals, and pydyf's stream writing);
 - :mod:`.info`: library versions for ``publisher --info``;
 - :mod:`.libraries`: WeasyPrint's system libraries found from one read of the
-  linker cache (installed when this package is imported, before WeasyPrint is).
+  linker cache (installed when this package is imported, before WeasyPrint is);
+- :mod:`.prebuilt`: WeasyPrint's C declarations compiled once per machine, so
+  importing WeasyPrint parses no C (used by :mod:`.libraries`).
 
 The replacements of internals (:mod:`.justify`, :mod:`.actualtext`, :mod:`.headings`, :mod:`.bold`,
 :mod:`.incremental`) were written against the versions in :data:`WEASYPRINT` and :data:`PYDYF`. They are

@@ -735,15 +735,9 @@ def _face(data: bytes, index: int) -> tuple[Any, Any, Any]:
     if found is not None:
         return found
     if not hasattr(harfbuzz, "hb_face_create"):
-        ffi.cdef(
-            """
-            hb_blob_t * hb_blob_create (const char *data, unsigned int length, int mode,
-                                        void *user_data, void *destroy);
-            hb_face_t * hb_face_create (hb_blob_t *blob, unsigned int index);
-            hb_font_t * hb_font_create (hb_face_t *face);
-            void hb_font_destroy (hb_font_t *font);
-            """
-        )
+        from .prebuilt import EXTRA
+
+        ffi.cdef(EXTRA)
     buffer = ffi.from_buffer(data)
     blob = harfbuzz.hb_blob_create(buffer, len(data), 1, ffi.NULL, ffi.NULL)  # 1: read-only, not copied
     face = ffi.gc(harfbuzz.hb_face_create(blob, index), harfbuzz.hb_face_destroy)

@@ -13,7 +13,9 @@ lookups from one read of ``ldconfig -p`` and skips ``gcc`` and ``ld``. That
 loses nothing WeasyPrint needs: each library's list of names ends with its
 full soname (``libpango-1.0.so.0``), which the dynamic loader opens itself,
 ``LD_LIBRARY_PATH`` included. Other callers of ``find_library``, and all of
-them once WeasyPrint is loaded, get the standard function.
+them once WeasyPrint is loaded, get the standard function. When the module
+runs with compiled declarations (:mod:`.prebuilt`), cffi opens each name with
+the dynamic loader alone and this lookup is not needed at all.
 """
 
 from __future__ import annotations
@@ -83,7 +85,8 @@ def _quick_lookup() -> Iterator[None]:
 
 
 class _Loader(Loader):
-    """Runs the WeasyPrint module's own loader inside :func:`_quick_lookup`."""
+    """Runs the WeasyPrint module with compiled declarations (:mod:`.prebuilt`), or else its own loader
+    inside :func:`_quick_lookup`."""
 
     def __init__(self, loader: Loader):
         self.loader = loader
@@ -92,6 +95,10 @@ class _Loader(Loader):
         return self.loader.create_module(spec)
 
     def exec_module(self, module: ModuleType) -> None:
+        from . import prebuilt
+
+        if prebuilt.execute(module):
+            return
         with _quick_lookup():
             self.loader.exec_module(module)
 
