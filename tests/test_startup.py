@@ -216,3 +216,57 @@ def test_a_module_is_run_with_compiled_declarations_or_left_as_it_was(tmp_path: 
         before = dict(vars(other))
         assert not prebuilt.execute(other, tmp_path / "cache")
         assert vars(other) == before
+
+
+DEFERRED = """
+import sys
+import publisher.engine.weasyprint
+import weasyprint
+from weasyprint.pdf import fonts
+from publisher.engine.weasyprint import deferred
+assert type(sys.modules["fontTools.subset"]).__name__ == "_LazyModule", "fontTools.subset was run"
+assert "fontTools.varLib.instancer" not in sys.modules and "fontTools.ttLib.tables.otTables" not in sys.modules
+assert fonts.instantiateVariableFont is deferred.instantiate_variable_font
+from fontTools.ttLib import TTFont
+try:
+    fonts.instantiateVariableFont(TTFont(sys.argv[1]), {"wght": 700})
+except ValueError as error:
+    print(error)  # fontTools' own function ran
+from fontTools.varLib.instancer import instantiateVariableFont
+assert instantiateVariableFont.__module__ == "fontTools.varLib.instancer"
+options = fonts.subset.Options(notdef_outline=True)  # the lazy module runs on its first use
+assert type(sys.modules["fontTools.subset"]).__name__ == "module" and options.notdef_outline
+print("ok")
+"""
+
+
+def test_fonttools_subsetter_and_instancer_are_loaded_when_weasyprint_uses_them(tmp_path: Path) -> None:
+    """Importing WeasyPrint through the engine leaves fontTools' subsetter unrun and its instancer unimported;
+    both work when used (the sample's build, whose PDF the other tests compare, uses neither)."""
+    font = REPO / "assets" / "fonts" / "PublisherKai-Regular.ttf"
+    done = subprocess.run([sys.executable, "-c", DEFERRED, str(font)], capture_output=True, text=True, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split("\n")[:2] == ["Missing required table fvar", "ok"]
+
+
+def test_the_fonttools_subsetter_works_when_loaded_lazily() -> None:
+    """The publisher's own fontTools subsetting (without libharfbuzz-subset) with the lazy module."""
+    import io
+
+    from fontTools.ttLib import TTFont
+
+    from publisher.engine.weasyprint import deferred
+    from publisher.engine.weasyprint.subset import _fonttools_subset
+
+    saved = sys.modules.pop("fontTools.subset", None)
+    try:
+        deferred.import_lazily("fontTools.subset")
+        assert type(sys.modules["fontTools.subset"]).__name__ == "_LazyModule"
+        data = _fonttools_subset(REPO / "assets" / "fonts" / "PublisherKai-Regular.ttf", {"同", "力"}, 0)
+        assert set(TTFont(io.BytesIO(data)).getBestCmap()) == {ord("同"), ord("力")}
+    finally:
+        if saved is not None:
+            sys.modules["fontTools.subset"] = saved
+            import fontTools
+
+            fontTools.subset = saved

@@ -18,7 +18,10 @@ Modules:
 - :mod:`.libraries`: WeasyPrint's system libraries found from one read of the
   linker cache (installed when this package is imported, before WeasyPrint is);
 - :mod:`.prebuilt`: WeasyPrint's C declarations compiled once per machine, so
-  importing WeasyPrint parses no C (used by :mod:`.libraries`).
+  importing WeasyPrint parses no C (used by :mod:`.libraries`);
+- :mod:`.deferred`: fontTools' subsetter and instancer, which WeasyPrint imports, loaded
+  when first used (installed with :mod:`.libraries`);
+- :mod:`.hooks`: the finder both use to run one WeasyPrint module their way.
 
 The replacements of internals (:mod:`.justify`, :mod:`.actualtext`, :mod:`.headings`, :mod:`.bold`,
 :mod:`.incremental`) were written against the versions in :data:`WEASYPRINT` and :data:`PYDYF`. They are
@@ -29,9 +32,13 @@ clear error, never a silently wrong PDF.
 
 from __future__ import annotations
 
-from . import libraries
+import sys
+from types import ModuleType
+
+from . import deferred, libraries
 
 libraries.install()
+deferred.install()
 
 WEASYPRINT = ("70.",)
 """WeasyPrint versions (prefixes) the patches were written and tested against."""
@@ -39,6 +46,13 @@ PYDYF = ("0.11.", "0.12.", "0.13.")
 """pydyf versions (prefixes) the patches were written and tested against (pinned in pyproject.toml)."""
 PYDYF_NEEDS = ("_to_bytes", "Stream", "Dictionary", "Array")
 """pydyf names :mod:`.incremental` relies on."""
+
+
+def importing_supported(module: ModuleType) -> bool:
+    """Whether ``module`` is part of a WeasyPrint of :data:`WEASYPRINT` being imported (its package sets its
+    version before it imports its modules): the gate of what runs WeasyPrint's modules otherwise."""
+    package = sys.modules.get(module.__name__.partition(".")[0])
+    return str(getattr(package, "__version__", "")).startswith(WEASYPRINT)
 
 
 def require() -> None:

@@ -26,10 +26,11 @@ import os
 import re
 import subprocess
 import sys
-from collections.abc import Iterator, Sequence
-from importlib.abc import Loader, MetaPathFinder
-from importlib.machinery import ModuleSpec
+from collections.abc import Iterator
+from importlib.abc import Loader
 from types import ModuleType
+
+from . import hooks
 
 MODULE = "weasyprint.text.ffi"
 """The WeasyPrint module that opens the libraries."""
@@ -84,52 +85,18 @@ def _quick_lookup() -> Iterator[None]:
         ctypes.util.find_library = standard
 
 
-class _Loader(Loader):
-    """Runs the WeasyPrint module with compiled declarations (:mod:`.prebuilt`), or else its own loader
+def _execute(loader: Loader, module: ModuleType) -> None:
+    """Runs WeasyPrint's ffi module with compiled declarations (:mod:`.prebuilt`), or else with its own loader
     inside :func:`_quick_lookup`."""
+    from . import prebuilt
 
-    def __init__(self, loader: Loader):
-        self.loader = loader
-
-    def create_module(self, spec: ModuleSpec) -> ModuleType | None:
-        return self.loader.create_module(spec)
-
-    def exec_module(self, module: ModuleType) -> None:
-        from . import prebuilt
-
-        if prebuilt.execute(module):
-            return
-        with _quick_lookup():
-            self.loader.exec_module(module)
-
-
-class _Finder(MetaPathFinder):
-    """Finds :data:`MODULE` with the other finders and wraps its loader; leaves once it has."""
-
-    def find_spec(
-        self, fullname: str, path: Sequence[str] | None, target: ModuleType | None = None
-    ) -> ModuleSpec | None:
-        if fullname != MODULE:
-            return None
-        _uninstall()
-        for finder in sys.meta_path:
-            spec = finder.find_spec(fullname, path, target)
-            if spec is not None:
-                if spec.loader is not None:
-                    spec.loader = _Loader(spec.loader)
-                return spec
-        return None
-
-
-_FINDER = _Finder()
-
-
-def _uninstall() -> None:
-    with contextlib.suppress(ValueError):
-        sys.meta_path.remove(_FINDER)
+    if prebuilt.execute(module):
+        return
+    with _quick_lookup():
+        loader.exec_module(module)
 
 
 def install(platform: str = sys.platform) -> None:
     """Make the coming import of WeasyPrint look its libraries up quickly (Linux); the finder leaves once used."""
-    if platform.startswith("linux") and MODULE not in sys.modules and _FINDER not in sys.meta_path:
-        sys.meta_path.insert(0, _FINDER)
+    if platform.startswith("linux"):
+        hooks.install(MODULE, _execute)

@@ -151,14 +151,11 @@ def _entry(source: bytes, folder: Path) -> tuple[dict[str, Any], int, int] | Non
 def execute(module: ModuleType, folder: Path | None = None) -> bool:
     """Run ``weasyprint.text.ffi`` into ``module`` with compiled declarations; ``False`` (``module`` left
     empty) when it cannot, and the caller imports it as WeasyPrint does."""
-    from . import WEASYPRINT
+    from . import importing_supported
 
     spec = module.__spec__
     origin = spec.origin if spec is not None else None
-    if origin is None or not origin.endswith(".py"):
-        return False
-    package = sys.modules.get(module.__name__.partition(".")[0])  # being imported: its version is set first
-    if not str(getattr(package, "__version__", "")).startswith(WEASYPRINT):  # the engine's version gate
+    if origin is None or not origin.endswith(".py") or not importing_supported(module):
         return False
     try:
         import _cffi_backend
