@@ -270,3 +270,48 @@ def test_the_fonttools_subsetter_works_when_loaded_lazily() -> None:
             import fontTools
 
             fontTools.subset = saved
+
+
+LEAVE = """
+import atexit, sys, threading, time
+from pathlib import Path
+from publisher.commands.cli import leave
+out = Path(sys.argv[1])
+atexit.register(out.with_suffix(".atexit").write_text, "ran")
+sys.stdout.write("buffered, no newline")
+if sys.argv[2] == "thread":
+    threading.Thread(target=lambda: (time.sleep(0.3), out.with_suffix(".thread").write_text("ran"))).start()
+    leave(4)
+leave(sys.argv[2] if sys.argv[2] == "message" else int(sys.argv[2]))
+"""
+
+
+@pytest.mark.parametrize(
+    ("how", "status", "stderr"), [("3", 3, ""), ("0", 0, ""), ("message", 1, "message\n"), ("thread", 4, "")]
+)
+def test_the_program_leaves_as_sys_exit_would(tmp_path: Path, how: str, status: int, stderr: str) -> None:
+    """``leave`` (the end of ``python -m publisher`` and of the console script) gives the status sys.exit
+    would, runs the atexit functions, flushes stdout, and waits for another thread through Python's own exit."""
+    out = tmp_path / "out"
+    done = subprocess.run([sys.executable, "-c", LEAVE, str(out), how], capture_output=True, text=True)
+    assert (done.returncode, done.stdout, done.stderr) == (status, "buffered, no newline", stderr)
+    assert out.with_suffix(".atexit").read_text() == "ran"
+    if how == "thread":
+        assert out.with_suffix(".thread").read_text() == "ran"
+
+
+def test_the_program_exits_with_the_status_of_the_command(tmp_path: Path) -> None:
+    """``python -m publisher`` ends through ``leave``: a missing project is the same status and message as
+    with click's runner, and a build writes its PDF."""
+    from click.testing import CliRunner
+
+    from publisher.commands.cli import main
+
+    missing = tmp_path / "missing"
+    expected = CliRunner().invoke(main, ["build", str(missing)])
+    done = subprocess.run([sys.executable, "-m", "publisher", "build", str(missing)], capture_output=True, text=True)
+    assert expected.exit_code != 0
+    assert (done.returncode, done.stderr) == (expected.exit_code, expected.output)
+    pdf = tmp_path / "sample.pdf"
+    built = subprocess.run([sys.executable, "-m", "publisher", "build", str(REPO), "-o", str(pdf)], capture_output=True)
+    assert built.returncode == 0 and pdf.read_bytes().startswith(b"%PDF")
