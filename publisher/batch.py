@@ -6,8 +6,9 @@ and the key column that names each report), then builds every row:
 
 - on this machine, in a pool of warm worker processes (``--jobs``, default the
   number of cores): each keeps its imports and its font configuration between
-  builds and is replaced after :data:`RECYCLE_AFTER` builds, so memory stays
-  flat; a worker that dies (killed, out of memory) costs its pool, not a row:
+  builds and is replaced after about :data:`RECYCLE_AFTER` builds (a pool
+  builds that many rows a worker, then a fresh pool takes the next ones), so
+  memory stays flat; a worker that dies (killed, out of memory) costs its pool, not a row:
   the rows it held are built again in a new pool, and reported failed only
   after :data:`RETRIES` deaths;
 - or on a Dask cluster (``--scheduler tcp://HOST:8786``): the client sends the
@@ -28,6 +29,7 @@ import atexit
 import csv
 import hashlib
 import io
+import itertools
 import json
 import multiprocessing
 import os
@@ -424,13 +426,16 @@ def _run_local(root: Path, units: list[Unit], folder: Path, jobs: int, finished:
     deaths: dict[str, int] = {}
     while pending:
         workers = max(1, min(jobs, len(pending)))
+        # A pool builds about RECYCLE_AFTER rows a worker, then ends, and a fresh pool takes the next rows: the
+        # executor's own max_tasks_per_child hangs once a worker retires (CPython gh-115634, 3.11 to 3.14).
+        generation = list(itertools.islice(pending.values(), workers * RECYCLE_AFTER))
         broken = False
-        with ProcessPoolExecutor(workers, context, initializer=_warm, max_tasks_per_child=RECYCLE_AFTER) as pool:
+        with ProcessPoolExecutor(workers, context, initializer=_warm) as pool:
             futures: dict[Future[Outcome], Unit] = {
                 pool.submit(
                     build_unit, str(root), unit.values, str(folder / f"{file_name(unit.key)}.pdf"), str(cache)
                 ): unit
-                for unit in pending.values()
+                for unit in generation
             }
             waiting = set(futures)
             while waiting:
@@ -449,7 +454,7 @@ def _run_local(root: Path, units: list[Unit], folder: Path, jobs: int, finished:
                     del pending[unit.key]
                     finished(outcome)
         if broken:
-            for key in list(pending):
+            for key in [unit.key for unit in generation if unit.key in pending]:
                 deaths[key] = deaths.get(key, 0) + 1
                 if deaths[key] > RETRIES:
                     unit = pending.pop(key)
