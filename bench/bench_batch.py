@@ -8,8 +8,10 @@ parameter), so every report is the sample's size; the units are fictional
   workers, and the speed-up against N (target >= 0.85 x N);
 - the time of a report in a warm worker against a cold ``publisher build``
   (target <= 40 %);
-- each local worker's memory (RSS) after its 10th report and at the end of the
-  batch (target: < 10 % growth).
+- the local workers' memory (RSS) once the batch has made its 10th report and
+  at its end (target: < 10 % growth). Workers are replaced after about
+  ``RECYCLE_AFTER`` reports, so this is the largest worker's RSS at those two
+  points of the batch; each worker's own growth over its life is printed too.
 
 ``python bench/bench_batch.py [--units 100] [--jobs N]``
 """
@@ -18,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import logging
 import os
 import shutil
 import statistics
@@ -73,8 +76,10 @@ class Memory:
         while not self.stop.wait(0.2):
             for child in me.children(recursive=True):
                 try:
-                    if child.ppid() != me.pid:  # a pool worker (the forkserver's child)
-                        self.samples.setdefault(child.pid, []).append((self.done, child.memory_info().rss))
+                    if child.ppid() != me.pid and child.status() != psutil.STATUS_ZOMBIE:  # a pool worker
+                        rss = child.memory_info().rss
+                        if rss:
+                            self.samples.setdefault(child.pid, []).append((self.done, rss))
                 except psutil.Error:
                     pass
 
@@ -110,6 +115,25 @@ def cold_build(project: Path, out: Path) -> float:
     return statistics.median(times)
 
 
+def print_memory(memory: Memory, units: int) -> None:
+    """The largest live worker's RSS after the batch's 10th report and near its end; each worker's own growth."""
+    early = [rss for samples in memory.samples.values() for done, rss in samples if 10 <= done < 15]
+    late = [rss for samples in memory.samples.values() for done, rss in samples if done >= units - 5]
+    if early and late:
+        growth = max(late) / max(early) - 1
+        print(
+            f"  worker memory: {max(early) / 2**20:.0f} MiB after the 10th report, {max(late) / 2**20:.0f} MiB "
+            f"at the end ({growth:+.1%}; target < +10 %)"
+        )
+    for pid, samples in sorted(memory.samples.items()):
+        if len(samples) >= 2:
+            first, last = samples[0], samples[-1]
+            print(
+                f"    worker {pid}: reports {first[0]}-{last[0]} of the batch, {first[1] / 2**20:.0f} -> "
+                f"{last[1] / 2**20:.0f} MiB"
+            )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--units", type=int, default=100)
@@ -127,22 +151,16 @@ def main() -> None:
         print(f"  --jobs {n:<6} {many:6.1f} reports a minute, speed-up {many / one:.2f} (target >= {0.85 * n:.2f})")
         from distributed import LocalCluster
 
-        cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True, dashboard_address=None)  # type: ignore[no-untyped-call]
+        cluster = LocalCluster(  # type: ignore[no-untyped-call]
+            n_workers=n, threads_per_worker=1, processes=True, dashboard_address=None, silence_logs=logging.ERROR
+        )
         with cluster:
             dask, _ = batch_rate(project, data, folder / "dask", n, cluster.scheduler_address)
         print(f"  LocalCluster  {dask:6.1f} reports a minute with {n} workers, speed-up {dask / one:.2f}")
         cold = cold_build(project, folder / "cold.pdf")
         warm = 60 / one
         print(f"  cold `publisher build` {cold:.2f} s; a warm worker {warm:.2f} s = {warm / cold:.0%} (target <= 40 %)")
-        for pid, samples in sorted(memory.samples.items()):
-            tenth = [rss for done, rss in samples if done >= 10]
-            if len(tenth) < 2:
-                continue
-            growth = samples[-1][1] / tenth[0] - 1
-            print(
-                f"  worker {pid}: {tenth[0] / 2**20:.0f} MiB after 10 reports, {samples[-1][1] / 2**20:.0f} MiB at the "
-                f"end ({growth:+.1%}; target < +10 %)"
-            )
+        print_memory(memory, args.units)
 
 
 if __name__ == "__main__":
