@@ -465,7 +465,7 @@ def _run_local(root: Path, units: list[Unit], folder: Path, jobs: int, finished:
 def _run_dask(scheduler: str, files: Mapping[str, bytes], units: list[Unit], folder: Path, finished: Report) -> None:
     """Build ``units`` on the Dask cluster at ``scheduler``; the client writes each PDF it gets back."""
     try:
-        from distributed import Client, as_completed
+        from distributed import Client
     except ImportError:  # pragma: no cover - a dependency of the package
         raise PublisherError("--scheduler needs Dask's distributed package", hint="pip install distributed") from None
     try:
@@ -475,27 +475,43 @@ def _run_dask(scheduler: str, files: Mapping[str, bytes], units: list[Unit], fol
             f"--scheduler {scheduler}: cannot reach the Dask scheduler ({error})",
             hint="start one with `dask scheduler` and workers with `dask worker ADDRESS` (docs/batch.md)",
         ) from None
+    from .cluster import PLUGIN_NAME, QuietProfiler
+
     with client:
-        [shared] = client.scatter([dict(files)], broadcast=True)  # type: ignore[no-untyped-call]
-        futures = {}
-        for unit in units:
-            name = f"publisher-{file_name(unit.key)}-{os.urandom(4).hex()}"
-            futures[client.submit(build_remote, shared, unit.values, key=name, pure=False, retries=RETRIES)] = unit
-        for future in as_completed(futures):  # type: ignore[no-untyped-call]
-            unit = futures[future]
+        client.register_plugin(QuietProfiler(), name=PLUGIN_NAME)
+        try:
+            _submit_all(client, files, units, folder, finished)
+        finally:
             try:
-                outcome, data = future.result()
-            except Exception as error:  # KilledWorker (died too often), a worker without the package …
-                finished(Outcome(unit.key, "failed", error=f"{unit.place}: the cluster could not build it ({error})"))
-                continue
-            outcome.key = unit.key
-            if outcome.status == "built":
-                output = folder / f"{file_name(unit.key)}.pdf"
-                write_atomic(output, data)
-                outcome.output = str(output)
-            else:
-                outcome.error = f"{unit.place}: {outcome.error}"
-            finished(outcome)
+                client.unregister_worker_plugin(PLUGIN_NAME)  # type: ignore[no-untyped-call]
+            except Exception:  # the cluster went away: nothing to restore
+                pass
+
+
+def _submit_all(client: Any, files: Mapping[str, bytes], units: list[Unit], folder: Path, finished: Report) -> None:
+    """Send the project's files once and every unit; write each PDF the workers send back, as it comes."""
+    from distributed import as_completed
+
+    [shared] = client.scatter([dict(files)], broadcast=True)
+    futures = {}
+    for unit in units:
+        name = f"publisher-{file_name(unit.key)}-{os.urandom(4).hex()}"
+        futures[client.submit(build_remote, shared, unit.values, key=name, pure=False, retries=RETRIES)] = unit
+    for future in as_completed(futures):  # type: ignore[no-untyped-call]
+        unit = futures[future]
+        try:
+            outcome, data = future.result()
+        except Exception as error:  # KilledWorker (died too often), a worker without the package …
+            finished(Outcome(unit.key, "failed", error=f"{unit.place}: the cluster could not build it ({error})"))
+            continue
+        outcome.key = unit.key
+        if outcome.status == "built":
+            output = folder / f"{file_name(unit.key)}.pdf"
+            write_atomic(output, data)
+            outcome.output = str(output)
+        else:
+            outcome.error = f"{unit.place}: {outcome.error}"
+        finished(outcome)
 
 
 def write_summary(batch: Batch) -> Path:

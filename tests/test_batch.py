@@ -212,10 +212,28 @@ from distributed import LocalCluster
 from publisher.batch import read_units, run_batch
 
 project, data, out = (Path(a) for a in sys.argv[1:4])
+from distributed import Client
+
 units = read_units(project, data)
+profiling = []
+
+
+def profiler_on(probe):
+    return sorted(probe.run(lambda dask_worker: dask_worker.periodic_callbacks["profile"].is_running()).values())
+
+
 with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
-    batch = run_batch(project, units, out, scheduler=cluster.scheduler_address)
-print(json.dumps({k: [o.status, o.error] for k, o in batch.outcomes.items()}, ensure_ascii=False))
+    with Client(cluster) as probe:
+        before = profiler_on(probe)
+
+        def report(outcome):
+            if outcome.status == "built" and not profiling:
+                profiling.append(profiler_on(probe))
+
+        batch = run_batch(project, units, out, scheduler=cluster.scheduler_address, report=report)
+        after = profiler_on(probe)
+result = {k: [o.status, o.error] for k, o in batch.outcomes.items()}
+print(json.dumps({"outcomes": result, "profiler": [before, profiling[0], after]}, ensure_ascii=False))
 """
 
 
@@ -233,7 +251,10 @@ def test_a_batch_on_a_dask_cluster(project: Path, tmp_path: Path) -> None:
         timeout=600,
     )
     assert done.returncode == 0, done.stderr[-3000:]
-    outcomes = json.loads(done.stdout.strip().splitlines()[-1])
+    found = json.loads(done.stdout.strip().splitlines()[-1])
+    outcomes = found["outcomes"]
+    # Dask's profiler (a stack sample every 10 ms) is paused on the workers while the batch runs, and only then
+    assert found["profiler"] == [[True, True], [False, False], [True, True]]
     assert {k: v[0] for k, v in outcomes.items()} == {
         f"测试单位{n:02d}": "failed" if n == 2 else "built" for n in range(1, 7)
     }
