@@ -50,8 +50,10 @@ from .errors import Pos, PublisherError, did_you_mean
 from .files import write_atomic
 from .source import MAIN_FILE, find_project, read_text
 
-RECYCLE_AFTER = 25
-"""Builds a local worker makes before it is replaced by a fresh one (bounds memory)."""
+RECYCLE_AFTER = 100
+"""Builds a local worker makes before it is replaced by a fresh one: a backstop for what a library might keep
+(each worker also collects its garbage after every report, :func:`.output.release_memory`, which keeps its
+memory flat); a fresh worker's first report costs about twice a warm one's."""
 RETRIES = 2
 """Times a row is built again after its worker died, before it is reported failed."""
 REPORT_FILE = "batch-report.csv"
