@@ -108,6 +108,21 @@ def test_nothing_changed_lays_out_nothing(project: Project) -> None:
     assert pdf == before
 
 
+def test_metadata_edit_lays_out_no_page_and_the_pdf_says_it(project: Project) -> None:
+    project.edit("subject: 祖庙街道2021年工作回顾", "subject: 祖庙街道2021年工作总结")
+    pdf, laid_out = project.warm()
+    assert laid_out == 0  # the subject is the PDF's metadata only
+    assert pdf == project.cold()  # which has the new subject
+
+
+def test_title_edit_lays_out_the_cover_not_the_report(project: Project) -> None:
+    # the title is the cover's and the PDF's: a batch's units differ in it and keep every page it is not on
+    project.edit("title: 祖庙街道工作报告", "title: 祖庙街道工作总结")
+    pdf, laid_out = project.warm()
+    assert laid_out <= 2
+    assert pdf == project.cold()
+
+
 def test_new_paragraph(project: Project) -> None:
     project.edit("### (一)政治建设更加自觉坚定。", "坚持做好以下工作。\n\n### (一)政治建设更加自觉坚定。")
     pdf, _ = project.warm()

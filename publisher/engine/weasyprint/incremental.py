@@ -53,12 +53,25 @@ def _local(tag: str) -> str:
     return tag.rsplit("}", 1)[-1]
 
 
+METADATA_ELEMENTS = frozenset({"title", "meta"})
+"""Elements of the head that only give the PDF's metadata (``get_html_metadata``)."""
+
+
 def units(root: Any) -> tuple[list[Any], bytes]:
     """The top-level blocks of an HTML tree and a digest of everything else (head, body attributes)."""
     rest = hashlib.blake2b(digest_size=16)
     rest.update(repr(sorted(root.attrib.items())).encode())
     found: list[Any] = []
     for child in root:
+        if _local(child.tag) == "head":
+            # Its title and meta elements are the PDF's metadata, read from the new tree at every build: no page
+            # shows them (a report's title is on its cover, a block), so changing them lays out no page (a unit
+            # of a batch whose name is in the title keeps the pages its name is not on).
+            rest.update(repr(sorted(child.attrib.items())).encode())
+            for part in child:
+                if _local(part.tag) not in METADATA_ELEMENTS:
+                    rest.update(_digest(part))
+            continue
         if _local(child.tag) != "body":
             rest.update(_digest(child))
             continue
