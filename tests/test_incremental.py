@@ -123,6 +123,16 @@ def test_title_edit_lays_out_the_cover_not_the_report(project: Project) -> None:
     assert pdf == project.cold()
 
 
+def test_cover_and_text_edit_lays_out_the_contents_again_not_the_report(project: Project) -> None:
+    # A batch's next unit: its name on the cover and in the text of the first pages. The contents page, laid
+    # out again between them, learns the page numbers of its entries after it is made and is made once more.
+    project.edit("title: 祖庙街道工作总结", "title: 祖庙街道工作报告")
+    project.edit("一年来,我们坚持做好以下各项工作:", PARAGRAPH)  # back: the first test changed it
+    pdf, laid_out = project.warm()
+    assert 2 < laid_out < 10  # the cover, the contents and the pages up to the paragraph's, of 18
+    assert pdf == project.cold()
+
+
 def test_new_paragraph(project: Project) -> None:
     project.edit("### (一)政治建设更加自觉坚定。", "坚持做好以下工作。\n\n### (一)政治建设更加自觉坚定。")
     pdf, _ = project.warm()

@@ -470,6 +470,21 @@ def rerender(
         number += 1
     if len(floats.moves(context)) != len(previous.moves):
         return None  # a figure floated forward that did not before: the kept pages have it where it was
+    # A page laid out again before the pages its references point to (the contents, laid out again with the
+    # cover a batch's unit changed) learns their numbers afterwards: it is made again, as WeasyPrint's next
+    # loop would, and must end where it ended.
+    for _ in range(paginate.MAX_LOOPS):
+        again = [n for n in sorted(made) if _entry(maker, n).remake_state["content_changed"]]
+        if not again:
+            break
+        for n in again:
+            _entry(maker, n).remake_state.update(
+                content_changed=False, pages_wanted=False, anchors=[], content_lookups=[]
+            )
+            before = maker[n + 1] if n + 1 < len(maker) else None
+            made[n], _ = remake_page(n, context, root_box, html)
+            if maker[n + 1] is not before or _carries(context) != carries[n]:
+                return None  # it ends elsewhere now: the pages after it would move
     states = [_entry(maker, index).remake_state for index in range(len(maker))]
     if any(state["content_changed"] or state["pages_wanted"] for state in states):
         return None  # a page number a page refers to has changed (the table of contents)
