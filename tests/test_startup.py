@@ -313,5 +313,13 @@ def test_the_program_exits_with_the_status_of_the_command(tmp_path: Path) -> Non
     assert expected.exit_code != 0
     assert (done.returncode, done.stderr) == (expected.exit_code, expected.output)
     pdf = tmp_path / "sample.pdf"
-    built = subprocess.run([sys.executable, "-m", "publisher", "build", str(REPO), "-o", str(pdf)], capture_output=True)
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    built = subprocess.run(
+        [sys.executable, "-m", "publisher", "build", str(REPO), "-o", str(pdf)],
+        capture_output=True,
+        env={**os.environ, "TMPDIR": str(scratch)},
+    )
     assert built.returncode == 0 and pdf.read_bytes().startswith(b"%PDF")
+    # WeasyPrint removes its fonts' temporary folder in __del__, which os._exit skips: removed at exit instead
+    assert sorted(p.name for p in scratch.iterdir()) == []

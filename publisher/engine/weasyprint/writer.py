@@ -8,7 +8,10 @@ out only the pages an edit touched (:mod:`.incremental`).
 
 from __future__ import annotations
 
+import atexit
 import logging
+import shutil
+import weakref
 from pathlib import Path
 from typing import Any
 
@@ -82,6 +85,31 @@ def weasyprint_options(edition: Edition | None, document: Rendered) -> dict[str,
     return options
 
 
+_configurations: weakref.WeakSet[Any] = weakref.WeakSet()
+"""The font configurations of this process: each has a temporary folder of the faces WeasyPrint loaded."""
+
+
+def font_configuration() -> Any:
+    """A new WeasyPrint ``FontConfiguration`` whose folder is removed at exit.
+
+    WeasyPrint removes it in ``__del__``, which the publisher's program never reaches: it ends with
+    ``os._exit`` once the ``atexit`` functions have run (:func:`publisher.commands.cli.leave`).
+    """
+    from weasyprint.text.fonts import FontConfiguration
+
+    made = FontConfiguration()
+    _configurations.add(made)
+    return made
+
+
+@atexit.register
+def _remove_font_folders() -> None:
+    for configuration in list(_configurations):
+        folder = getattr(configuration, "_folder", None)
+        if folder is not None:
+            shutil.rmtree(folder, ignore_errors=True)
+
+
 class PdfWriter:
     """Turns rendered documents into PDF files; keep one alive to rebuild cheaply.
 
@@ -94,7 +122,6 @@ class PdfWriter:
 
     def __init__(self, incremental: bool = True, patched: bool = True) -> None:
         require()
-        from weasyprint.text.fonts import FontConfiguration
 
         if patched:
             from . import actualtext, bold, floats, headings, justify, leaders, tables
@@ -111,7 +138,7 @@ class PdfWriter:
         self.patched = patched
         self.incremental = incremental and patched
         """Keep the last build's pages and lay out only what an edit changed (see :mod:`.incremental`)."""
-        self.font_config = FontConfiguration()
+        self.font_config = font_configuration()
         self.fonts_key: str | None = None
         self._faces: dict[str, Any] = {}
         """The ``@font-face`` stylesheet parsed with :attr:`font_config`, by its text."""
@@ -165,10 +192,8 @@ class PdfWriter:
         if fonts_key != self.fonts_key:
             # A new character made new subsets: start afresh, as fontconfig would keep
             # serving the previous files of the same family.
-            from weasyprint.text.fonts import FontConfiguration
-
             if self.fonts_key is not None:
-                self.font_config = FontConfiguration()
+                self.font_config = font_configuration()
                 self.snapshot = None
                 self.files = {}
                 self._faces = {}
