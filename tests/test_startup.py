@@ -249,6 +249,33 @@ def test_fonttools_subsetter_and_instancer_are_loaded_when_weasyprint_uses_them(
     assert done.stdout.split("\n")[:2] == ["Missing required table fvar", "ok"]
 
 
+LIBRARIES_OUTLIVE = """
+import gc, sys
+from publisher.engine.weasyprint import require
+require()
+import weasyprint.text.ffi as ffi_module
+from weasyprint.text.fonts import FontConfiguration
+assert type(ffi_module.ffi).__module__ == "_cffi_backend", "the compiled declarations were not used"
+for _ in range(3):  # font maps, with g_object_unref as destructor, left to the collector as at the end
+    cycle = [FontConfiguration()]
+    cycle.append(cycle)
+    del cycle
+for module in list(sys.modules.values()):  # every name of the libraries gone, as the interpreter's end does
+    if getattr(module, "__name__", "").startswith("weasyprint"):
+        for name in ("gobject", "pango", "pangoft2", "fontconfig", "harfbuzz", "harfbuzz_subset", "harfbuzz_vector"):
+            vars(module).pop(name, None)
+gc.collect()
+print("survived")
+"""
+
+
+def test_the_libraries_outlive_the_objects_they_free() -> None:
+    """The full suite crashed at its end (a segmentation fault in the last collection): with the compiled
+    declarations, a library could be closed before the Pango objects whose destructors it holds."""
+    done = subprocess.run([sys.executable, "-c", LIBRARIES_OUTLIVE], capture_output=True, text=True)
+    assert (done.returncode, done.stdout.strip()) == (0, "survived"), done.stderr[-2000:]
+
+
 LAZY_SUBSET = """
 import io, sys
 from pathlib import Path

@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import ast
 import contextlib
+import ctypes
 import hashlib
 import io
 import logging
@@ -183,4 +184,11 @@ def execute(module: ModuleType, folder: Path | None = None) -> bool:
         vars(module).clear()
         vars(module).update(names)
         return False
+    # cffi's own FFI keeps every library it opens for as long as it lives; the compiled one does not. A library
+    # freed (and closed) in the interpreter's last collection before the Pango objects whose destructors are
+    # its functions crashed the process at its end: each library gets a reference never given back, and stays
+    # open until the process ends.
+    for value in vars(module).values():
+        if isinstance(value, _cffi_backend.Lib):
+            ctypes.pythonapi.Py_IncRef(ctypes.py_object(value))
     return True
