@@ -26,6 +26,7 @@ version, its themes and fonts) have not changed since their PDF was written.
 from __future__ import annotations
 
 import atexit
+import contextlib
 import csv
 import hashlib
 import io
@@ -484,10 +485,8 @@ def _run_dask(scheduler: str, files: Mapping[str, bytes], units: list[Unit], fol
         try:
             _submit_all(client, files, units, folder, finished)
         finally:
-            try:
+            with contextlib.suppress(Exception):  # the cluster went away: nothing to restore
                 client.unregister_worker_plugin(PLUGIN_NAME)  # type: ignore[no-untyped-call]
-            except Exception:  # the cluster went away: nothing to restore
-                pass
 
 
 def _submit_all(client: Any, files: Mapping[str, bytes], units: list[Unit], folder: Path, finished: Report) -> None:

@@ -22,6 +22,12 @@ STALE_PART_SECONDS = 24 * 3600
 DISK_FULL_HINT = "free some space on that disk (or write elsewhere with -o), then build again"
 
 
+def user_cache(kind: str) -> Path:
+    """The publisher's folder of ``kind`` in the user's cache: ``$XDG_CACHE_HOME/publisher/KIND``."""
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "publisher" / kind
+
+
 def write_atomic(output: Path, data: bytes, durable: bool = True, root: Path | None = None) -> None:
     """Write ``data`` to a temporary file beside ``output`` and rename it into place.
 

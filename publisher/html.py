@@ -13,7 +13,6 @@ from __future__ import annotations
 import base64
 import dataclasses
 import functools
-import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -32,6 +31,7 @@ from .charts import ChartSpec, Drawing, Templates
 from .charts.numbers import format_number
 from .editions import Edition
 from .errors import Pos, PublisherError
+from .files import user_cache
 from .i18n import labels
 from .theme import Theme
 from .typeset.markup import keep_last_two, spaced_plain, typeset
@@ -173,8 +173,7 @@ class _BytecodeCache(jinja2.FileSystemBytecodeCache):
 
 def template_cache_dir() -> Path:
     """Where compiled templates of the built-in themes are kept: ``$XDG_CACHE_HOME/publisher/templates``."""
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "publisher" / "templates"
+    return user_cache("templates")
 
 
 def _bytecode_cache() -> jinja2.BytecodeCache | None:

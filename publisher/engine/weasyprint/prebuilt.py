@@ -61,8 +61,9 @@ _log = logging.getLogger(__name__)
 
 def cache_dir() -> Path:
     """Where the compiled declarations are kept: ``$XDG_CACHE_HOME/publisher/ffi``."""
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "publisher" / "ffi"
+    from ...files import user_cache
+
+    return user_cache("ffi")
 
 
 def declarations(source: str) -> tuple[str, int, int] | None:
